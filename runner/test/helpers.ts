@@ -1,0 +1,97 @@
+import type { Context } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Runner, type RunnerOptions } from '../src/index.js';
+
+/** Records every span: those started and not yet ended, and those ended, in order of ending. */
+export class RecordingProcessor implements SpanProcessor {
+  readonly open = new Set<Span>();
+  readonly ended: ReadableSpan[] = [];
+  onStart(span: Span, _parent: Context): void {
+    this.open.add(span);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.open.delete(span as Span);
+    this.ended.push(span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A tracer whose spans are recorded in memory, and a runner that uses it. */
+export function tracedRunner(options: RunnerOptions = {}) {
+  const recorder = new RecordingProcessor();
+  const provider = new BasicTracerProvider({ spanProcessors: [recorder] });
+  const tracer = provider.getTracer('test');
+  const warnings: string[] = [];
+  const runner = new Runner({ tracer, onWarning: (m) => warnings.push(m), ...options });
+  return {
+    runner,
+    tracer,
+    recorder,
+    warnings,
+    spans: () => recorder.ended,
+    byName: (name: string) => recorder.ended.filter((s) => s.name === name),
+    one: (name: string) => {
+      const found = recorder.ended.filter((s) => s.name === name);
+      if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}: ${recorder.ended.map((s) => s.name).join(', ')}`);
+      return found[0]!;
+    },
+    parentOf: (span: ReadableSpan) => recorder.ended.find((s) => s.spanContext().spanId === span.parentSpanContext?.spanId),
+  };
+}
+
+/** Milliseconds between a span's start and end. */
+export function durationMs(span: ReadableSpan): number {
+  return span.duration[0] * 1e3 + span.duration[1] / 1e6;
+}
+
+/** A promise with its resolve and reject exposed. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Waits `ms` on the (possibly fake) timers; rejects with the signal's reason when it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Lets pending promise callbacks run. */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i += 1) await Promise.resolve();
+}
+
+/** A seeded random number generator (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Span names, attribute keys, event names and values that Overlap writes and reads.
+ *
+ * The runner writes them; the dashboard, the exporters and the trace maths read them. They are defined
+ * here once so both sides agree. Keys under `gen_ai.*` and `error.type` follow the OpenTelemetry
+ * semantic conventions (GenAI agent and framework spans); keys under `overlap.*` are Overlap's own.
+ *
+ * ## How queue time is told apart from run time
+ *
+ * A tool call is one span, `execute_tool {tool}`, that starts when the agent issues the call and ends
+ * when the caller gets its answer. Time spent waiting for a gate (a semaphore or a rate limit) is a
+ * **child span** of the call, named `queue {gate}`, with {@link OverlapAttributes.PHASE} = `"queue"`,
+ * {@link OverlapAttributes.GATE} = the gate's name and {@link OverlapAttributes.QUEUE_WAIT_MS}. A child
+ * span is what every tracing backend draws, Jaeger included: the call's bar with a nested bar for the
+ * wait, so "queued" and "ran" can be read off any waterfall. The queue span exists only when the call
+ * really waited; a call that got its permit at once has none. The call span also carries the total
+ * wait over all gates and attempts in {@link OverlapAttributes.QUEUE_WAIT_MS}, so a reader that does not
+ * look at children still has the figure.
+ *
+ * Run time is the rest of the call span: from the end of its last queue span to the span's end, minus
+ * retry back-off waits, which are events ({@link OverlapEvents.RETRY_BACKOFF}) carrying their delay.
+ *
+ * ## A body that ignores its timeout
+ *
+ * When a call times out, its span ends at the timeout with outcome `timeout`. If the body has not
+ * settled by then (it ignored its `AbortSignal`), the runner opens a child span `abandoned {tool}` with
+ * {@link OverlapAttributes.PHASE} = `"abandoned"` that starts at the timeout and ends when the body
+ * really settles, or when the gate takes its permit back (see the runner's `abandonAfterMs`), whichever
+ * is first; {@link OverlapAttributes.BODY_SETTLED} tells which.
+ *
+ * @packageDocumentation
+ */
+
+/** Attribute keys from the OpenTelemetry semantic conventions that Overlap sets. */
+export const GenAiAttributes = {
+  /** The operation a span performs: `invoke_agent`, `execute_tool` or `chat`. */
+  OPERATION_NAME: 'gen_ai.operation.name',
+  /** Name of the agent an `invoke_agent` span runs. */
+  AGENT_NAME: 'gen_ai.agent.name',
+  /** Unique id of one agent run. */
+  AGENT_ID: 'gen_ai.agent.id',
+  /** Human-readable description of the agent. */
+  AGENT_DESCRIPTION: 'gen_ai.agent.description',
+  /** Name of the tool an `execute_tool` span calls. */
+  TOOL_NAME: 'gen_ai.tool.name',
+  /** Id of one tool call (the model's tool-call id when the caller passes one). */
+  TOOL_CALL_ID: 'gen_ai.tool.call.id',
+  /** Tool type: `function`, `extension` or `datastore`. */
+  TOOL_TYPE: 'gen_ai.tool.type',
+  /** Human-readable description of the tool. */
+  TOOL_DESCRIPTION: 'gen_ai.tool.description',
+  /** Tool input, JSON, recorded only when the user opts in. */
+  TOOL_CALL_ARGUMENTS: 'gen_ai.tool.call.arguments',
+  /** Tool output, JSON, recorded only when the user opts in. */
+  TOOL_CALL_RESULT: 'gen_ai.tool.call.result',
+  /** Model a `chat` span asked for. */
+  REQUEST_MODEL: 'gen_ai.request.model',
+  /** Model that answered, when the provider says. */
+  RESPONSE_MODEL: 'gen_ai.response.model',
+  /** Provider of the model, such as `openai` or `anthropic`. */
+  PROVIDER_NAME: 'gen_ai.provider.name',
+  /** Tokens in the prompt of a `chat` call. */
+  USAGE_INPUT_TOKENS: 'gen_ai.usage.input_tokens',
+  /** Tokens in the answer of a `chat` call. */
+  USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
+  /** Why the model stopped, one entry per choice. */
+  RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
+  /** Class of error that ended a span unsuccessfully (the error's `code`, else its name). */
+  ERROR_TYPE: 'error.type',
+} as const;
+
+/** Values of {@link GenAiAttributes.OPERATION_NAME} that Overlap writes. */
+export const GenAiOperations = {
+  INVOKE_AGENT: 'invoke_agent',
+  EXECUTE_TOOL: 'execute_tool',
+  CHAT: 'chat',
+} as const;
+
+/** Overlap's own attribute keys. */
+export const OverlapAttributes = {
+  /** How a call or run ended; one of {@link Outcome}. */
+  OUTCOME: 'overlap.outcome',
+  /**
+   * On a queue span: the gate waited on. On a call span: every gate the call passes, as a string array,
+   * in the order they are acquired.
+   */
+  GATE: 'overlap.gate',
+  /** Kind of the gate a queue span waited on, such as `semaphore` or `rate_limit`. */
+  GATE_KIND: 'overlap.gate.kind',
+  /** `local` for a gate in this process, `shared` for one shared across processes (Redis). */
+  GATE_SCOPE: 'overlap.gate.scope',
+  /** Milliseconds spent waiting for gates: one wait on a queue span, the total over a call on its span. */
+  QUEUE_WAIT_MS: 'overlap.queue.wait_ms',
+  /** Waiters ahead of this call when it joined the gate's queue. */
+  QUEUE_AHEAD: 'overlap.queue.ahead',
+  /** Role of a child span inside a call: `queue` for a gate wait, `abandoned` for a body run past its timeout. */
+  PHASE: 'overlap.phase',
+  /** The call's per-attempt timeout in milliseconds. */
+  TIMEOUT_MS: 'overlap.timeout_ms',
+  /** The run's deadline in milliseconds from its start (on `invoke_agent` spans). */
+  DEADLINE_MS: 'overlap.deadline_ms',
+  /** On a call span: how many attempts were started. On attempt events: the attempt's number, from 1. */
+  ATTEMPT: 'overlap.attempt',
+  /** Delay chosen before the next attempt, in milliseconds. */
+  RETRY_DELAY_MS: 'overlap.retry.delay_ms',
+  /** Delay the upstream asked for (a Retry-After hint), in milliseconds. */
+  RETRY_AFTER_MS: 'overlap.retry.after_ms',
+  /** Why no further attempt was started: `exhausted`, `not_retryable`, `deadline` or `cancelled`. */
+  RETRY_STOP_REASON: 'overlap.retry.stop_reason',
+  /** On an `abandoned` span: whether the body settled (true) or was still running when the span ended. */
+  BODY_SETTLED: 'overlap.body.settled',
+  /** On an `abandoned` span: how the body settled, `ok` or `error`. */
+  BODY_OUTCOME: 'overlap.body.outcome',
+  /** Circuit breaker state: `closed`, `open` or `half_open`. */
+  CIRCUIT_STATE: 'overlap.circuit.state',
+  /** Circuit breaker state before a change. */
+  CIRCUIT_PREVIOUS_STATE: 'overlap.circuit.previous_state',
+  /** Kind of a pattern an agent used, on its events: `all`, `race`, `fallback`, `hedge`... */
+  PATTERN: 'overlap.pattern',
+  /** The error message of a failed attempt or call. */
+  ERROR_MESSAGE: 'overlap.error.message',
+  /** Priority of a call in gate queues (higher first). */
+  PRIORITY: 'overlap.priority',
+  /** Id of the runner process instance that produced a span (set on resources by the telemetry set-up). */
+  RUNNER_ID: 'overlap.runner.id',
+} as const;
+
+/** Names of the span events Overlap records. */
+export const OverlapEvents = {
+  /** An attempt started (attributes: {@link OverlapAttributes.ATTEMPT}). */
+  ATTEMPT_START: 'overlap.attempt.start',
+  /** An attempt failed (attributes: attempt, `error.type`, message). */
+  ATTEMPT_FAILED: 'overlap.attempt.failed',
+  /** The runner waits before the next attempt (attributes: delay, hint). */
+  RETRY_BACKOFF: 'overlap.retry.backoff',
+  /** The call timed out (attributes: timeout, whether the body was still running). */
+  TIMEOUT: 'overlap.timeout',
+  /** The call was cancelled by its caller, its parent or the run (attributes: message). */
+  CANCELLED: 'overlap.cancelled',
+  /** A circuit breaker changed state (attributes: state, previous state). */
+  CIRCUIT_STATE_CHANGE: 'overlap.circuit.state_change',
+  /** A fallback was taken (attributes: pattern, message of the primary's error). */
+  FALLBACK: 'overlap.fallback',
+  /** A hedge (duplicate) call was started. */
+  HEDGE_START: 'overlap.hedge.start',
+  /** A gate took back the permit of a body that ran on past its timeout. */
+  PERMIT_RECLAIMED: 'overlap.permit.reclaimed',
+} as const;
+
+/** Values of {@link OverlapAttributes.OUTCOME}. */
+export const Outcome = {
+  /** Finished with a value. */
+  OK: 'ok',
+  /** The body (or its upstream) failed. */
+  ERROR: 'error',
+  /** The call or run ran out of time (its timeout or the run deadline). */
+  TIMEOUT: 'timeout',
+  /** Its caller, parent or run cancelled it. */
+  CANCELLED: 'cancelled',
+  /** Never ran: bad input, full queue, queue timeout or open circuit. */
+  REJECTED: 'rejected',
+} as const;
+
+/** One of the values of {@link Outcome}. */
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** Values of {@link OverlapAttributes.PHASE}. */
+export const Phase = {
+  QUEUE: 'queue',
+  ABANDONED: 'abandoned',
+} as const;
+
+/** One of the values of {@link Phase}. */
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** Builders for the span names Overlap uses, following the GenAI conventions (`{operation} {target}`). */
+export const SpanNames = {
+  invokeAgent: (agentName: string): string => `invoke_agent ${agentName}`,
+  executeTool: (toolName: string): string => `execute_tool ${toolName}`,
+  chat: (model: string): string => `chat ${model}`,
+  queue: (gateName: string): string => `queue ${gateName}`,
+  abandoned: (toolName: string): string => `abandoned ${toolName}`,
+} as const;

@@ -1,0 +1,20 @@
+/**
+ * `@overlap/shared`: the wire types, attribute names and pure trace maths that Overlap's runner and
+ * dashboard share. Nothing here touches Node, the DOM, the network or OpenTelemetry; nothing mutates its input.
+ *
+ * @packageDocumentation
+ */
+export { GenAiAttributes, GenAiOperations, OverlapAttributes, OverlapEvents, Outcome, Phase, SpanNames } from './attributes.js';
+export type {
+  AttributeValue,
+  Attributes,
+  BytesValue,
+  ResourceRecord,
+  ScopeRecord,
+  SpanEventRecord,
+  SpanKindName,
+  SpanLinkRecord,
+  SpanRecord,
+  StatusCodeName,
+} from './model.js';
+export { msToNanos, nanosToMs } from './model.js';
