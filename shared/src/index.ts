@@ -18,3 +18,6 @@ export type {
   StatusCodeName,
 } from './model.js';
 export { msToNanos, nanosToMs } from './model.js';
+export * from './otlp/index.js';
+export * from './trace/index.js';
+export * from './formats/index.js';
