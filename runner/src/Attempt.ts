@@ -1,8 +1,8 @@
-import { SpanStatusCode, context, type Span } from '@opentelemetry/api';
+import { context, type Span } from '@opentelemetry/api';
 import { OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
 import { ToolTimeoutError } from './errors/ToolTimeoutError.js';
-import type { Gate, GateWaiter, Permit } from './gates/Gate.js';
-import { errorTypeOf, messageOf } from './outcome.js';
+import type { Permit } from './gates/Gate.js';
+import { errorTypeOf } from './outcome.js';
 import type { RunnerCore } from './RunnerCore.js';
 import { CancelScope } from './timing/CancelScope.js';
 import type { TimerHandle } from './timing/Clock.js';
@@ -11,21 +11,16 @@ import { ToolExecutionContext } from './ExecutionContext.js';
 import type { ToolCall } from './ToolCall.js';
 
 /**
- * One attempt of a call: pass the gates, run the body under the timeout, give the permits back.
+ * One attempt's run of the body, holding the permits its call acquired: the body runs under the tool's
+ * timeout, then the permits go back.
  *
- * The attempt's scope is a child of the call's, so the timeout cancels this attempt only and a retry
- * starts clean. If the attempt ends while its body still runs (timeout or cancellation ignored by the
- * body), the permits stay with the body until it settles or `reclaimPermitAfterMs` passes, and an
+ * The attempt is a cancel scope, a child of its call's, so the timeout cancels this attempt only and a
+ * retry starts clean. If the attempt ends while its body still runs (a timeout or cancellation the body
+ * ignored), the permits stay with the body until it settles or `reclaimPermitAfterMs` passes, and an
  * `abandoned {tool}` span records how that went.
  */
-export class Attempt implements GateWaiter, TimeoutTarget {
-  readonly scope: CancelScope;
-  readonly permits: Permit[] = [];
-  /** Milliseconds this attempt queued at gates. */
-  queueWaitMs = 0;
-  #resolveWait: ((permit: Permit) => void) | undefined;
-  #rejectWait: ((error: unknown) => void) | undefined;
-  #settle: ((ok: boolean, value: unknown) => void) | undefined;
+export class Attempt extends CancelScope implements TimeoutTarget {
+  #running = false;
   #timeout: ScheduledTimeout | undefined;
   #bodyRunning = false;
   #abandonedSpan: Span | undefined;
@@ -35,115 +30,43 @@ export class Attempt implements GateWaiter, TimeoutTarget {
     readonly call: ToolCall<unknown>,
     readonly core: RunnerCore,
     readonly number: number,
+    /** Permits from the call's gates, in the runtime's gate order. */
+    readonly permits: Permit[],
   ) {
-    this.scope = new CancelScope(call.scope);
-  }
-
-  get priority(): number {
-    return this.call.priority;
-  }
-
-  grant(permit: Permit): void {
-    this.#resolveWait?.(permit);
-  }
-
-  reject(error: unknown): void {
-    this.#rejectWait?.(error);
-  }
-
-  /** Passes every gate of the tool in order; throws `QueueFullError`, `QueueTimeoutError` or the cancel reason. */
-  async acquireGates(gates: readonly Gate[]): Promise<void> {
-    for (const gate of gates) {
-      if (this.scope.aborted) throw this.scope.reason;
-      const permit = gate.enter(this) ?? (await this.#wait(gate));
-      this.permits.push(permit);
-    }
-    if (this.scope.aborted) throw this.scope.reason;
-  }
-
-  async #wait(gate: Gate): Promise<Permit> {
-    const call = this.call;
-    const startedAt = this.core.clock.now();
-    const span = call.recording
-      ? this.core.tracer.startSpan(
-          SpanNames.queue(gate.name),
-          {
-            attributes: {
-              [OverlapAttributes.PHASE]: Phase.QUEUE,
-              [OverlapAttributes.GATE]: gate.name,
-              [OverlapAttributes.GATE_KIND]: gate.kind,
-              [OverlapAttributes.GATE_SCOPE]: gate.scope,
-              [OverlapAttributes.QUEUE_AHEAD]: gate.queued - 1,
-            },
-          },
-          call.spanContext,
-        )
-      : undefined;
-    const waiting = new Promise<Permit>((resolve, reject) => {
-      this.#resolveWait = resolve;
-      this.#rejectWait = reject;
-    });
-    this.scope.onCancel = (reason) => {
-      if (gate.leave(this)) this.#rejectWait!(reason);
-    };
-    try {
-      return await waiting;
-    } catch (error) {
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
-      span?.setAttribute('error.type', errorTypeOf(error));
-      throw error;
-    } finally {
-      this.scope.onCancel = undefined;
-      this.#resolveWait = undefined;
-      this.#rejectWait = undefined;
-      const waitMs = this.core.clock.now() - startedAt;
-      this.queueWaitMs += waitMs;
-      if (span !== undefined) {
-        span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, waitMs);
-        span.end();
-      }
-    }
+    super(call);
   }
 
   /**
-   * Runs the body under the tool's timeout. Rejects with `ToolTimeoutError` when the timeout fires, or
-   * with the cancel reason when the scope is cancelled, without waiting for a body that ignores its signal.
+   * Runs the body under the tool's timeout and tells the call how it went, once: with the body's result,
+   * or with `ToolTimeoutError` when the timeout fires, or with the reason when the attempt is cancelled,
+   * without waiting for a body that ignores its signal.
    */
-  runBody(input: unknown): Promise<unknown> {
-    const scope = this.scope;
-    if (scope.aborted) return Promise.reject(scope.reason);
+  run(input: unknown): void {
+    if (this.aborted) {
+      this.call.attemptSettled(false, this.reason);
+      return;
+    }
     const call = this.call;
-    return new Promise<unknown>((resolve, reject) => {
-      this.#settle = (ok, value) => {
-        this.#settle = undefined;
-        scope.onCancel = undefined;
-        if (this.#timeout !== undefined) {
-          this.core.scheduler.cancel(this.#timeout);
-          this.#timeout = undefined;
-        }
-        if (ok) resolve(value);
-        else reject(value);
-      };
-      scope.onCancel = (reason) => this.#settle?.(false, reason);
-      if (call.tool.timeoutMs !== Infinity) this.#timeout = this.core.scheduler.schedule(call.tool.timeoutMs, this);
-      this.#bodyRunning = true;
-      const ctx = new ToolExecutionContext(this.core, scope, call.spanContext, call.span, call.deadlineAt, this.number, call.callId);
-      let result: unknown;
-      try {
-        result = context.with(call.spanContext, call.tool.run as (i: unknown, c: unknown) => unknown, undefined, input, ctx);
-      } catch (error) {
-        this.#bodyDone(false, error);
-        return;
-      }
-      if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
-        (result as PromiseLike<unknown>).then(
-          (value) => this.#bodyDone(true, value),
-          (error: unknown) => this.#bodyDone(false, error),
-        );
-      } else {
-        this.#bodyDone(true, result);
-      }
-    });
+    this.#running = true;
+    if (call.tool.timeoutMs !== Infinity) this.#timeout = this.core.scheduler.schedule(call.tool.timeoutMs, this);
+    this.#bodyRunning = true;
+    const spanContext = call.spanContext;
+    const ctx = new ToolExecutionContext(this.core, this, spanContext, call.span, call.deadlineAt, this.number, call);
+    let result: unknown;
+    try {
+      result = context.with(spanContext, call.tool.run as (i: unknown, c: unknown) => unknown, undefined, input, ctx);
+    } catch (error) {
+      this.#bodyDone(false, error);
+      return;
+    }
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.#bodyDone(true, value),
+        (error: unknown) => this.#bodyDone(false, error),
+      );
+    } else {
+      this.#bodyDone(true, result);
+    }
   }
 
   /** The timeout fired: cancel the attempt with a `ToolTimeoutError`. */
@@ -158,12 +81,26 @@ export class Attempt implements GateWaiter, TimeoutTarget {
         'overlap.body.running': this.#bodyRunning,
       });
     }
-    this.scope.cancel(error);
+    this.cancel(error);
+  }
+
+  /** The attempt was cancelled (timeout, deadline, caller, parent): settle now, whatever the body does. */
+  protected override cancelled(reason: unknown): void {
+    if (this.#running) this.#settle(false, reason);
+  }
+
+  #settle(ok: boolean, value: unknown): void {
+    this.#running = false;
+    if (this.#timeout !== undefined) {
+      this.core.scheduler.cancel(this.#timeout);
+      this.#timeout = undefined;
+    }
+    this.call.attemptSettled(ok, value);
   }
 
   #bodyDone(ok: boolean, value: unknown): void {
     this.#bodyRunning = false;
-    if (this.#settle !== undefined) this.#settle(ok, value);
+    if (this.#running) this.#settle(ok, value);
     else if (this.#abandonedSpan !== undefined || this.#reclaimTimer !== undefined) this.#abandonedBodySettled(ok, value);
     else this.#releasePermits();
   }
@@ -173,7 +110,7 @@ export class Attempt implements GateWaiter, TimeoutTarget {
    * ignored its timeout or cancellation) until it settles or `reclaimPermitAfterMs` passes.
    */
   finish(): void {
-    this.scope.dispose();
+    this.dispose();
     if (!this.#bodyRunning) {
       this.#releasePermits();
       return;

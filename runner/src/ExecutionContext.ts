@@ -45,7 +45,7 @@ export class ExecutionContext implements AgentContext {
   }
 
   call<I, O>(tool: Tool<I, O>, input: I, options?: CallOptions): Promise<O> {
-    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).execute(input);
+    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).start(input);
   }
 
   callWithArguments<I, O>(tool: Tool<I, O>, argumentsJson: string, options?: CallOptions): Promise<O> {
@@ -58,7 +58,7 @@ export class ExecutionContext implements AgentContext {
         cause: error,
       });
     }
-    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).execute(input, parseError);
+    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).start(input, parseError);
   }
 
   run<I, O>(agent: Agent<I, O>, input: I, options?: RunOptions): Promise<O> {
@@ -113,8 +113,15 @@ export class ToolExecutionContext extends ExecutionContext implements ToolContex
     span: Span,
     deadlineAt: number,
     readonly attempt: number,
-    readonly callId: string,
+    owner: { readonly callId: string },
   ) {
     super(core, scope, otelContext, span, deadlineAt);
+    this.#owner = owner;
+  }
+
+  readonly #owner: { readonly callId: string };
+
+  get callId(): string {
+    return this.#owner.callId;
   }
 }

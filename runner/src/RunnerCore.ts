@@ -23,6 +23,14 @@ export class RunnerCore {
   readonly #idPrefix: string;
   #callSeq = 0;
   #runSeq = 0;
+  #deferred: Array<{ resume(): void }> = [];
+  #drainScheduled = false;
+  readonly #drain = (): void => {
+    this.#drainScheduled = false;
+    const batch = this.#deferred;
+    this.#deferred = [];
+    for (const item of batch) item.resume();
+  };
 
   constructor(
     readonly tracer: Tracer,
@@ -46,6 +54,18 @@ export class RunnerCore {
       this.#runtimes.set(tool, runtime);
     }
     return runtime;
+  }
+
+  /**
+   * Resumes `item` on a microtask. Gates grant permits from inside another call's release; resuming the
+   * granted call there would nest one call in the next, so grants are queued here and run in a batch.
+   */
+  defer(item: { resume(): void }): void {
+    this.#deferred.push(item);
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      queueMicrotask(this.#drain);
+    }
   }
 
   nextCallId(): string {

@@ -1,22 +1,40 @@
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents } from '@overlap/shared';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
+import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
+import type { CallOptions } from './AgentContext.js';
 import { Attempt } from './Attempt.js';
 import type { CircuitStateChange } from './CircuitBreaker.js';
 import { CircuitOpenError } from './errors/CircuitOpenError.js';
 import { RetriesExhaustedError } from './errors/RetriesExhaustedError.js';
 import { ToolInputError } from './errors/ToolInputError.js';
 import { ToolOutputError } from './errors/ToolOutputError.js';
-import type { CallOptions } from './AgentContext.js';
 import type { ExecutionContext } from './ExecutionContext.js';
+import type { Gate, GateWaiter, Permit } from './gates/Gate.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
 import { backoffDelayMs } from './retry.js';
 import type { RunnerCore } from './RunnerCore.js';
 import { CancelScope } from './timing/CancelScope.js';
+import type { TimerHandle } from './timing/Clock.js';
 import type { Tool } from './tool.js';
 import type { ToolRuntime } from './ToolRuntime.js';
-import { validateSchema } from './validateSchema.js';
+import { validateSchema, type SchemaResult } from './validateSchema.js';
 
 const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as const;
+
+/** Where a call is. */
+const enum Stage {
+  /** Validating input, or between steps. */
+  Starting,
+  /** Waiting at `#gate` for a permit. */
+  Queued,
+  /** A permit was granted; the call resumes on the runner's next microtask. */
+  Granted,
+  /** Its body runs (in `#attempt`). */
+  Running,
+  /** Waiting out a back-off before the next attempt. */
+  BackingOff,
+  /** Settled. */
+  Done,
+}
 
 /**
  * One call of a tool, in the fixed order of its layers (outermost first):
@@ -25,25 +43,44 @@ const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as 
  * 2. **input validation** against the tool's schema (`ToolInputError`, the body never runs);
  * 3. **retry loop**, for each attempt:
  *    a. **circuit breaker** (`CircuitOpenError` when open),
- *    b. **gates**, in the tool's acquisition order (queue spans for waits),
- *    c. **timeout** around the **body**,
+ *    b. **gates**, in the tool's acquisition order (a queue span for each wait),
+ *    c. **timeout** around the **body** (an {@link Attempt}),
  *    d. **output validation**;
  *    between attempts, a back-off that the run's deadline must fit.
  *
- * Cancellation comes from the call's scope, a child of its context's scope, so the run's deadline, the
- * caller's signal and a parent's cancellation all reach the call; the timeout cancels one attempt.
+ * A call is a cancel scope, a child of its context's, so the run's deadline, the caller's signal and a
+ * parent's cancellation all reach it; the timeout cancels one attempt only.
+ *
+ * It is written as a state machine rather than an async function: a call queued behind 100,000 others
+ * is this one object, its promise and a queue node, not a suspended frame. Gates grant permits from
+ * inside another call's release, so a granted call resumes on a microtask (`RunnerCore.defer`), which
+ * keeps the stack flat however many calls are handed a permit in a row.
  */
-export class ToolCall<O> {
-  readonly scope: CancelScope;
-  readonly span: Span;
-  readonly spanContext: Context;
-  readonly recording: boolean;
-  readonly callId: string;
+export class ToolCall<O> extends CancelScope implements GateWaiter {
   readonly priority: number;
   readonly runtime: ToolRuntime;
   readonly deadlineAt: number;
+  /** `performance.now()` when the call was issued: its span's start time. */
+  readonly issuedAt = performance.now();
+  readonly #parentContext: Context;
+  #stage = Stage.Starting;
+  #resolve!: (value: O) => void;
+  #reject!: (error: unknown) => void;
+  #input: unknown;
+  #span: Span | undefined;
+  #recording = false;
+  #spanContext: Context | undefined;
+  #callId: string | undefined;
   #attempts = 0;
   #queueWaitMs = 0;
+  #permits: Permit[] = [];
+  #probe = false;
+  #attempt: Attempt | undefined;
+  #gate: Gate | undefined;
+  #waitStartedAt = 0;
+  #waitStartedPerf = 0;
+  #waitAhead = 0;
+  #backoffTimer: TimerHandle | undefined;
 
   constructor(
     readonly core: RunnerCore,
@@ -51,96 +88,252 @@ export class ToolCall<O> {
     parent: ExecutionContext,
     options: CallOptions | undefined,
   ) {
+    super(parent.scope);
     this.runtime = core.runtime(tool);
     this.priority = options?.priority ?? 0;
-    this.callId = options?.callId ?? core.nextCallId();
+    this.#callId = options?.callId;
     this.deadlineAt = parent.deadlineAt;
-    this.scope = new CancelScope(parent.scope);
-    if (options?.signal !== undefined) this.scope.follow(options.signal);
-    this.span = core.tracer.startSpan(
-      tool.spanName,
-      { kind: SPAN_KIND[tool.operation], attributes: this.runtime.startAttributes },
-      parent.otelContext,
-    );
-    this.recording = this.span.isRecording();
-    if (this.recording) {
-      this.span.setAttribute(GenAiAttributes.TOOL_CALL_ID, this.callId);
-      if (this.priority !== 0) this.span.setAttribute(OverlapAttributes.PRIORITY, this.priority);
-    }
-    this.spanContext = trace.setSpan(parent.otelContext, this.span);
+    this.#parentContext = parent.otelContext;
+    if (options?.signal !== undefined) this.follow(options.signal);
   }
 
-  /** Runs the call to its end; the span is ended and the scope detached on every path. */
-  async execute(rawInput: unknown, parseError?: unknown): Promise<O> {
-    try {
-      if (this.scope.aborted) throw this.scope.reason;
-      if (parseError !== undefined) throw parseError;
-      const input = await this.#validateInput(rawInput);
-      const output = await this.#retryLoop(input);
-      this.#end(Outcome.OK, undefined, output);
-      return output;
-    } catch (error) {
-      this.#end(outcomeOf(error, this.scope.reason), error, undefined);
-      throw error;
-    } finally {
-      this.scope.dispose();
-    }
+  /** `gen_ai.tool.call.id`: the caller's, or one made on first use. */
+  get callId(): string {
+    return (this.#callId ??= this.core.nextCallId());
   }
 
-  async #validateInput(rawInput: unknown): Promise<unknown> {
-    if (this.recording && this.core.recordIoMaxLength > 0) {
-      this.span.setAttribute(GenAiAttributes.TOOL_CALL_ARGUMENTS, this.core.truncateJson(rawInput));
-    }
-    const result = validateSchema(this.tool.inputSchema, rawInput);
-    const checked = result instanceof Promise ? await result : result;
-    if (checked.issues !== undefined) throw new ToolInputError(this.tool.name, checked.issues);
-    return checked.value;
-  }
-
-  async #retryLoop(input: unknown): Promise<O> {
-    const policy = this.tool.retry;
-    const breaker = this.runtime.breaker;
-    const clock = this.core.clock;
-    for (;;) {
-      this.#attempts += 1;
-      const attempt = new Attempt(this as ToolCall<unknown>, this.core, this.#attempts);
-      let probe = false;
-      let failure: unknown;
-      try {
-        if (breaker !== undefined) {
-          const admission = breaker.admit(clock.now());
-          this.#circuitEvent(admission.change);
-          if (!admission.allowed) throw new CircuitOpenError(this.tool.name, admission.retryInMs);
-          probe = admission.probe;
+  /**
+   * The call's span, started on first use with the call's issue time as its start. A call waiting in
+   * a queue has no span object yet, so 100,000 queued calls cost 100,000 small objects, not 100,000
+   * spans; its span and queue span are written, with their true times, when it leaves the queue.
+   */
+  get span(): Span {
+    if (this.#span === undefined) {
+      const span = this.core.tracer.startSpan(
+        this.tool.spanName,
+        { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: this.issuedAt },
+        this.#parentContext,
+      );
+      this.#span = span;
+      this.#recording = span.isRecording();
+      if (this.#recording) {
+        span.setAttribute(GenAiAttributes.TOOL_CALL_ID, this.callId);
+        if (this.priority !== 0) span.setAttribute(OverlapAttributes.PRIORITY, this.priority);
+        if (this.core.recordIoMaxLength > 0) {
+          span.setAttribute(GenAiAttributes.TOOL_CALL_ARGUMENTS, this.core.truncateJson(this.#input));
         }
-        if (this.recording && policy.attempts > 1) {
-          this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: attempt.number });
-        }
-        await attempt.acquireGates(this.runtime.gates);
-        const value = await attempt.runBody(input);
-        const output = await this.#validateOutput(value);
-        if (breaker !== undefined) this.#circuitEvent(breaker.recordSuccess(probe));
-        return output;
-      } catch (error) {
-        failure = error;
-        // Only attempts that reached the body count for the breaker; queue rejections and cancellations do not.
-        const ranBody = attempt.permits.length === this.runtime.gates.length && !(error instanceof CircuitOpenError);
-        if (breaker !== undefined) {
-          if (this.scope.aborted || !ranBody) breaker.abandonProbe(probe);
-          else this.#circuitEvent(breaker.recordFailure(probe, clock.now()));
-        }
-      } finally {
-        // Permits go back before any back-off, so a waiting retry does not hold capacity.
-        this.#queueWaitMs += attempt.queueWaitMs;
-        attempt.finish();
       }
-      if (this.scope.aborted) throw this.scope.reason;
-      await this.#decideRetry(failure, attempt.number);
     }
+    return this.#span;
   }
 
-  /** Returns after the back-off when another attempt should start; throws when the call should fail. */
-  async #decideRetry(error: unknown, attempt: number): Promise<void> {
+  /** Whether the call's span records (starting the span if needed). */
+  get recording(): boolean {
+    if (this.#span === undefined) void this.span;
+    return this.#recording;
+  }
+
+  /** The OpenTelemetry context with this call's span active, for the body and child spans. */
+  get spanContext(): Context {
+    // A span with no valid context (no SDK) needs no context of its own: its children are no-ops too.
+    return (this.#spanContext ??= isSpanContextValid(this.span.spanContext())
+      ? trace.setSpan(this.#parentContext, this.span)
+      : this.#parentContext);
+  }
+
+  /** Starts the call; the promise settles once, and the span is ended and the scope detached on every path. */
+  start(rawInput: unknown, parseError?: unknown): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#input = rawInput;
+      if (this.aborted) return this.#fail(this.reason);
+      if (parseError !== undefined) return this.#fail(parseError);
+      const checked = validateSchema(this.tool.inputSchema, rawInput);
+      if (checked instanceof Promise) {
+        checked.then(
+          (result) => this.#inputChecked(result),
+          (error: unknown) => this.#fail(error),
+        );
+      } else {
+        this.#inputChecked(checked);
+      }
+    });
+  }
+
+  #inputChecked(checked: SchemaResult<unknown>): void {
+    if (this.#stage === Stage.Done) return;
+    if (checked.issues !== undefined) return this.#fail(new ToolInputError(this.tool.name, checked.issues));
+    this.#input = checked.value;
+    this.#beginAttempt();
+  }
+
+  #beginAttempt(): void {
+    if (this.aborted) return this.#fail(this.reason);
+    this.#attempts += 1;
+    this.#permits = [];
+    this.#probe = false;
+    const breaker = this.runtime.breaker;
+    if (breaker !== undefined) {
+      const admission = breaker.admit(this.core.clock.now());
+      this.#circuitEvent(admission.change);
+      if (!admission.allowed) return this.#attemptFailed(new CircuitOpenError(this.tool.name, admission.retryInMs), false);
+      this.#probe = admission.probe;
+    }
+    this.#acquire();
+  }
+
+  /** Passes the remaining gates in order; stops at the first that queues the call. */
+  #acquire(): void {
+    const gates = this.runtime.gates;
+    this.#stage = Stage.Starting;
+    while (this.#permits.length < gates.length) {
+      if (this.aborted) return this.#attemptFailed(this.reason, false);
+      const gate = gates[this.#permits.length]!;
+      let permit: Permit | undefined;
+      try {
+        permit = gate.enter(this);
+      } catch (error) {
+        return this.#attemptFailed(error, false);
+      }
+      if (permit === undefined) return this.#startWait(gate);
+      this.#permits.push(permit);
+    }
+    if (this.aborted) return this.#attemptFailed(this.reason, false);
+    this.#runBody();
+  }
+
+  #startWait(gate: Gate): void {
+    this.#stage = Stage.Queued;
+    this.#gate = gate;
+    this.#waitStartedAt = this.core.clock.now();
+    this.#waitStartedPerf = performance.now();
+    this.#waitAhead = Math.max(0, gate.queued - 1);
+  }
+
+  /** A gate granted the permit this call waited for. It may be inside another call's release: resume later. */
+  grant(permit: Permit): void {
+    if (this.#stage !== Stage.Queued) {
+      permit.release();
+      return;
+    }
+    this.#endWait(undefined);
+    this.#permits.push(permit);
+    this.#stage = Stage.Granted;
+    this.core.defer(this);
+  }
+
+  /** @internal Continues after a grant, on the runner's microtask. */
+  resume(): void {
+    if (this.#stage === Stage.Granted) this.#acquire();
+  }
+
+  /** A gate turned this call away while it waited (queue timeout). */
+  reject(error: unknown): void {
+    if (this.#stage !== Stage.Queued) return;
+    this.#endWait(error);
+    this.#attemptFailed(error, false);
+  }
+
+  /** Ends a wait; the queue span is written now, with the wait's true start, so a queued call holds no span. */
+  #endWait(error: unknown): void {
+    this.#stage = Stage.Starting;
+    const waitMs = this.core.clock.now() - this.#waitStartedAt;
+    this.#queueWaitMs += waitMs;
+    const gate = this.#gate!;
+    this.#gate = undefined;
+    if (!this.recording) return;
+    const span = this.core.tracer.startSpan(
+      SpanNames.queue(gate.name),
+      {
+        startTime: this.#waitStartedPerf,
+        attributes: {
+          [OverlapAttributes.PHASE]: Phase.QUEUE,
+          [OverlapAttributes.GATE]: gate.name,
+          [OverlapAttributes.GATE_KIND]: gate.kind,
+          [OverlapAttributes.GATE_SCOPE]: gate.scope,
+          [OverlapAttributes.QUEUE_AHEAD]: this.#waitAhead,
+          [OverlapAttributes.QUEUE_WAIT_MS]: waitMs,
+        },
+      },
+      this.spanContext,
+    );
+    if (error !== undefined) {
+      span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+    }
+    span.end();
+  }
+
+  #runBody(): void {
+    this.#stage = Stage.Running;
+    if (this.tool.retry.attempts > 1 && this.recording) {
+      this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: this.#attempts });
+    }
+    const attempt = new Attempt(this as ToolCall<unknown>, this.core, this.#attempts, this.#permits);
+    this.#attempt = attempt;
+    this.#permits = [];
+    attempt.run(this.#input);
+  }
+
+  /** @internal The attempt's body settled, timed out or was cancelled. */
+  attemptSettled(ok: boolean, value: unknown): void {
+    if (!ok) return this.#attemptFailed(value, true);
+    const schema = this.tool.outputSchema;
+    if (schema === undefined) return this.#attemptSucceeded(value);
+    const checked = validateSchema(schema, value);
+    const verdict = (result: SchemaResult<unknown>): void => {
+      if (result.issues !== undefined) this.#attemptFailed(new ToolOutputError(this.tool.name, result.issues), true);
+      else this.#attemptSucceeded(result.value);
+    };
+    if (checked instanceof Promise) checked.then(verdict, (error: unknown) => this.#attemptFailed(error, true));
+    else verdict(checked);
+  }
+
+  #attemptSucceeded(value: unknown): void {
+    const breaker = this.runtime.breaker;
+    if (breaker !== undefined) this.#circuitEvent(breaker.recordSuccess(this.#probe));
+    this.#finishAttempt();
+    this.#stage = Stage.Done;
+    this.#end(Outcome.OK, undefined, value);
+    this.dispose();
+    this.#resolve(value as O);
+  }
+
+  /** An attempt failed: count it, give the permits back, then retry after a back-off or fail the call. */
+  #attemptFailed(error: unknown, ranBody: boolean): void {
+    const breaker = this.runtime.breaker;
+    // Only attempts that reached the body count for the breaker; queue rejections and cancellations do not.
+    if (breaker !== undefined) {
+      if (this.aborted || !ranBody) breaker.abandonProbe(this.#probe);
+      else this.#circuitEvent(breaker.recordFailure(this.#probe, this.core.clock.now()));
+    }
+    this.#finishAttempt();
+    if (this.aborted) return this.#fail(this.reason);
+    let delayMs: number;
+    try {
+      delayMs = this.#retryDelay(error, this.#attempts);
+    } catch (final) {
+      return this.#fail(final);
+    }
+    this.#stage = Stage.BackingOff;
+    this.#backoffTimer = this.core.clock.setTimeout(() => {
+      this.#backoffTimer = undefined;
+      if (this.#stage === Stage.BackingOff) this.#beginAttempt();
+    }, delayMs);
+  }
+
+  /** Gives back the permits of the attempt (or leaves them with a body that runs on). */
+  #finishAttempt(): void {
+    const attempt = this.#attempt;
+    this.#attempt = undefined;
+    if (attempt !== undefined) attempt.finish();
+    for (const permit of this.#permits) permit.release();
+    this.#permits = [];
+  }
+
+  /** The delay before the next attempt; throws the error the call should fail with when there is none. */
+  #retryDelay(error: unknown, attempt: number): number {
     const policy = this.tool.retry;
     if (this.recording && policy.attempts > 1) {
       this.span.addEvent(OverlapEvents.ATTEMPT_FAILED, {
@@ -149,9 +342,7 @@ export class ToolCall<O> {
         [OverlapAttributes.ERROR_MESSAGE]: messageOf(error),
       });
     }
-    if (error instanceof CircuitOpenError && attempt > 1) {
-      throw error;
-    }
+    if (error instanceof CircuitOpenError && attempt > 1) throw error;
     if (attempt >= policy.attempts || !policy.retryable(error, attempt)) {
       if (attempt > 1) throw new RetriesExhaustedError(this.tool.name, attempt, 'exhausted', error);
       throw error;
@@ -159,8 +350,7 @@ export class ToolCall<O> {
     const hint = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
     const retryAfterMs = typeof hint === 'number' && hint >= 0 ? hint : undefined;
     const delayMs = backoffDelayMs(policy, attempt + 1, this.core.random(), retryAfterMs);
-    const now = this.core.clock.now();
-    if (now + delayMs >= this.deadlineAt) {
+    if (this.core.clock.now() + delayMs >= this.deadlineAt) {
       if (this.recording) this.span.setAttribute(OverlapAttributes.RETRY_STOP_REASON, 'deadline');
       throw new RetriesExhaustedError(this.tool.name, attempt, 'deadline', error);
     }
@@ -172,32 +362,34 @@ export class ToolCall<O> {
       if (retryAfterMs !== undefined) attributes[OverlapAttributes.RETRY_AFTER_MS] = retryAfterMs;
       this.span.addEvent(OverlapEvents.RETRY_BACKOFF, attributes);
     }
-    await this.#sleep(delayMs);
+    return delayMs;
   }
 
-  #sleep(delayMs: number): Promise<void> {
-    const scope = this.scope;
-    if (scope.aborted) return Promise.reject(scope.reason);
-    return new Promise<void>((resolve, reject) => {
-      const timer = this.core.clock.setTimeout(() => {
-        scope.onCancel = undefined;
-        resolve();
-      }, delayMs);
-      scope.onCancel = (reason) => {
-        this.core.clock.clearTimeout(timer);
-        scope.onCancel = undefined;
-        reject(reason);
-      };
-    });
+  /**
+   * The call was cancelled (deadline, caller, parent). A queued call leaves its queue and a backing-off
+   * call stops waiting, at once; a running attempt is a child scope and settles when it hears of it.
+   */
+  protected override cancelled(reason: unknown): void {
+    if (this.#stage === Stage.Queued) {
+      if (this.#gate!.leave(this)) {
+        this.#endWait(reason);
+        this.#attemptFailed(reason, false);
+      }
+    } else if (this.#stage === Stage.Granted) {
+      this.#attemptFailed(reason, false);
+    } else if (this.#stage === Stage.BackingOff) {
+      this.core.clock.clearTimeout(this.#backoffTimer);
+      this.#backoffTimer = undefined;
+      this.#fail(reason);
+    }
   }
 
-  async #validateOutput(value: unknown): Promise<O> {
-    const schema = this.tool.outputSchema;
-    if (schema === undefined) return value as O;
-    const result = validateSchema(schema, value);
-    const checked = result instanceof Promise ? await result : result;
-    if (checked.issues !== undefined) throw new ToolOutputError(this.tool.name, checked.issues);
-    return checked.value as O;
+  #fail(error: unknown): void {
+    if (this.#stage === Stage.Done) return;
+    this.#stage = Stage.Done;
+    this.#end(outcomeOf(error, this.reason), error, undefined);
+    this.dispose();
+    this.#reject(error);
   }
 
   #circuitEvent(change: CircuitStateChange | undefined): void {
@@ -210,7 +402,7 @@ export class ToolCall<O> {
 
   #end(outcome: Outcome, error: unknown, output: unknown): void {
     const span = this.span;
-    if (this.recording) {
+    if (this.#recording) {
       span.setAttribute(OverlapAttributes.OUTCOME, outcome);
       span.setAttribute(OverlapAttributes.ATTEMPT, this.#attempts);
       span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, this.#queueWaitMs);

@@ -14,9 +14,15 @@ export interface Cancellable {
 export class CancelScope implements Cancellable {
   aborted = false;
   reason: unknown = undefined;
-  /** Called first when the scope is cancelled (before the signal aborts and children are told). */
+  /**
+   * Called first when the scope is cancelled (before the signal aborts and children are told), by the
+   * default {@link CancelScope.cancelled}. Subclasses override `cancelled` instead, which costs no closure.
+   */
   onCancel: ((reason: unknown) => void) | undefined = undefined;
   #controller: AbortController | undefined;
+  // Most scopes have at most one child at a time (a call's attempt), so the first lives in a field and
+  // a Set is made only for more.
+  #onlyChild: Cancellable | undefined;
   #children: Set<Cancellable> | undefined;
   #parent: CancelScope | undefined;
   #followed: AbortSignal | undefined;
@@ -42,11 +48,13 @@ export class CancelScope implements Cancellable {
   }
 
   add(child: Cancellable): void {
-    (this.#children ??= new Set()).add(child);
+    if (this.#onlyChild === undefined && this.#children === undefined) this.#onlyChild = child;
+    else (this.#children ??= new Set()).add(child);
   }
 
   remove(child: Cancellable): void {
-    this.#children?.delete(child);
+    if (this.#onlyChild === child) this.#onlyChild = undefined;
+    else this.#children?.delete(child);
   }
 
   /** Cancels the scope and its children with `reason`; a second call does nothing. */
@@ -54,11 +62,19 @@ export class CancelScope implements Cancellable {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    this.onCancel?.(reason);
+    this.cancelled(reason);
     this.#controller?.abort(reason);
+    const only = this.#onlyChild;
     const children = this.#children;
+    this.#onlyChild = undefined;
     this.#children = undefined;
+    only?.cancel(reason);
     if (children !== undefined) for (const child of children) child.cancel(reason);
+  }
+
+  /** Reacts to this scope's cancellation before anything else hears of it. */
+  protected cancelled(reason: unknown): void {
+    this.onCancel?.(reason);
   }
 
   /** Cancels this scope when `signal` aborts (at once if it already has), until {@link dispose}. */
@@ -91,6 +107,6 @@ export class CancelScope implements Cancellable {
 
   /** Open children (for tests and leak checks). */
   get childCount(): number {
-    return this.#children?.size ?? 0;
+    return (this.#onlyChild === undefined ? 0 : 1) + (this.#children?.size ?? 0);
   }
 }
