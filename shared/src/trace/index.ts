@@ -1,1 +1,40 @@
-export {};
+/**
+ * Pure trace maths: assembling spans into a trace, waterfall layout, critical path, concurrency
+ * timeline, percentiles and summaries. No I/O; inputs are never changed.
+ *
+ * @packageDocumentation
+ */
+export { assembleTrace } from './assembleTrace.js';
+export type { AssembledTrace, SpanTimes } from './assembleTrace.js';
+export { layoutWaterfall } from './waterfall.js';
+export type {
+  WaterfallLayout,
+  WaterfallMarker,
+  WaterfallMarkerKind,
+  WaterfallOptions,
+  WaterfallRow,
+  WaterfallSegment,
+  WaterfallSegmentKind,
+} from './waterfall.js';
+export { criticalPath } from './criticalPath.js';
+export type { CriticalPathOptions, CriticalPathSegment } from './criticalPath.js';
+export { concurrencyTimeline } from './concurrencyTimeline.js';
+export type {
+  ConcurrencyPoint,
+  ConcurrencySeries,
+  ConcurrencyTimeline,
+  ConcurrencyTimelineOptions,
+  GateConcurrency,
+} from './concurrencyTimeline.js';
+export { percentile, summarizeDurations } from './percentiles.js';
+export type { DurationSummary } from './percentiles.js';
+export { InvalidPercentileError, isInvalidPercentileError } from './InvalidPercentileError.js';
+export { summarizeTrace } from './traceSummary.js';
+export type { TraceSummary, TraceSummaryOptions } from './traceSummary.js';
+export { toolStats } from './toolStats.js';
+export type { ToolStats } from './toolStats.js';
+export { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
+export { booleanAttribute, numberAttribute, stringAttribute, stringListAttribute } from './spanAttributes.js';
+export { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
+export { compareNanos } from './compareNanos.js';
+export { canonicalJson } from './canonicalJson.js';

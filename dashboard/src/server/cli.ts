@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * `overlap-dashboard`: starts the dashboard server from the command line.
+ *
+ * Exit codes: 0 after a clean stop (SIGINT, SIGTERM) or `--help`; 1 when the server cannot start (port in
+ * use...); 2 for bad flags or option values.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT } from './DashboardServerOptions.js';
+import { createDashboardServer } from './createDashboardServer.js';
+import type { DashboardServer } from './createDashboardServer.js';
+import { isInvalidOptionError } from './errors/InvalidOptionError.js';
+import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
+
+const EXIT_USAGE = 2;
+const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', maxSpans: '--max-spans', maxTraces: '--max-traces', maxBodyMb: '--max-body-mb', token: '--token' };
+
+function integer(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a non-negative integer.');
+  return Number(value);
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
+  return n;
+}
+
+function buildProgram(): Command {
+  return new Command('overlap-dashboard')
+    .description('Live waterfall charts of OpenTelemetry traces: OTLP/HTTP ingest at /v1/traces, a REST API under /api, the page at /.')
+    .addOption(new Option('--host <host>', 'interface to listen on').env('OVERLAP_DASHBOARD_HOST').default(DEFAULT_HOST))
+    .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').env('OVERLAP_DASHBOARD_PORT').default(DEFAULT_PORT).argParser(integer))
+    .addOption(new Option('--max-spans <count>', 'most spans kept in memory').default(DEFAULT_MAX_SPANS).argParser(integer))
+    .addOption(new Option('--max-traces <count>', 'most traces kept in memory').default(DEFAULT_MAX_TRACES).argParser(integer))
+    .addOption(new Option('--max-body-mb <mib>', 'largest request body, received or inflated, in MiB').default(DEFAULT_MAX_BODY_MB).argParser(positiveNumber))
+    .addOption(new Option('--token <token>', 'require this token on every route and socket (Authorization: Bearer, ?token=, socket auth.token)').env('OVERLAP_DASHBOARD_TOKEN'))
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError('(run overlap-dashboard --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    program.parse(argv as string[]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; every parse error is a usage error.
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    }
+    throw error;
+  }
+  const flags = program.opts<{ host: string; port: number; maxSpans: number; maxTraces: number; maxBodyMb: number; token?: string }>();
+
+  let server: DashboardServer;
+  try {
+    server = createDashboardServer({ host: flags.host, port: flags.port, maxSpans: flags.maxSpans, maxTraces: flags.maxTraces, maxBodyMb: flags.maxBodyMb, token: flags.token });
+  } catch (error) {
+    if (isInvalidOptionError(error)) {
+      const flag = FLAG_OF_OPTION[error.option] ?? error.option;
+      process.stderr.write(`overlap-dashboard: invalid ${flag}: ${error.problem}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
+
+  let address;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    process.stderr.write(`overlap-dashboard: cannot listen on ${flags.host}:${flags.port}: ${error instanceof Error ? error.message : String(error)}\n`);
+    await server.close();
+    process.exit(1);
+  }
+  process.stdout.write(`Overlap dashboard listening on ${address.url}\n`);
+  process.stdout.write(`OTLP/HTTP traces: ${address.url}v1/traces${flags.token === undefined ? '' : ' (token required)'}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`overlap-dashboard: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`overlap-dashboard: ${signal}, shutting down\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`overlap-dashboard: error while shutting down: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv).catch((error: unknown) => {
+  process.stderr.write(`overlap-dashboard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Express } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { resolveDashboardOptions } from './DashboardServerOptions.js';
+import type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
+import { TraceSummaries } from './api/TraceSummaries.js';
+import { exportRoutes } from './api/exportRoutes.js';
+import { traceRoutes } from './api/traceRoutes.js';
+import { requireHttpToken, requireSocketToken } from './auth/tokenAuth.js';
+import { jsonErrorHandler, jsonNotFound, sendJsonError } from './http/jsonErrors.js';
+import { pageRoutes } from './http/pageRoutes.js';
+import { otlpHttpRouter } from './ingest/otlpHttp.js';
+import type { OtlpIngestCounters } from './ingest/otlpHttp.js';
+import { RpcCode, otlpEncodingOf, sendRpcStatus } from './ingest/rpcStatus.js';
+import { RUNNERS_NAMESPACE, attachLiveChannel } from './live/liveChannel.js';
+import { TraceStore } from './store/TraceStore.js';
+import type { TraceStoreStats } from './store/TraceStore.js';
+
+/** Where a started server listens. */
+export interface DashboardAddress {
+  host: string;
+  port: number;
+  /** `http://host:port/` (IPv6 hosts in brackets). */
+  url: string;
+}
+
+/** Body of `GET /healthz`. */
+export interface HealthResponse {
+  status: 'ok';
+  uptimeMs: number;
+  store: TraceStoreStats;
+  ingest: OtlpIngestCounters;
+}
+
+/** What {@link createDashboardServer} returns: the parts, not yet listening. */
+export interface DashboardServer {
+  /** The Express application (all HTTP routes). */
+  readonly app: Express;
+  /** The HTTP server that carries the app and socket.io. */
+  readonly httpServer: HttpServer;
+  /** The socket.io server: page clients on `/`, runners on `/runners`. */
+  readonly io: SocketServer;
+  /** The trace store. */
+  readonly store: TraceStore;
+  /** The options with defaults applied. */
+  readonly options: ResolvedDashboardServerOptions;
+  /** Starts listening on `options.host` and `options.port`. */
+  listen(): Promise<DashboardAddress>;
+  /** Stops listening, disconnects sockets, ends open connections and clears timers. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the dashboard's server without starting it: OTLP/HTTP ingest at `POST /v1/traces`, the REST
+ * API under `/api`, `GET /healthz`, the browser page at `/`, and the live socket.io channel, all on one
+ * HTTP server and one {@link TraceStore}.
+ *
+ * @throws {@link InvalidOptionError} naming the first bad option.
+ *
+ * @example
+ * ```ts
+ * const server = createDashboardServer({ port: 0 });
+ * const { url } = await server.listen();
+ * console.log(`dashboard at ${url}`);
+ * await server.close();
+ * ```
+ */
+export function createDashboardServer(options: DashboardServerOptions = {}): DashboardServer {
+  const resolved = resolveDashboardOptions(options);
+  const maxBodyBytes = Math.floor(resolved.maxBodyMb * 1024 * 1024);
+  const store = new TraceStore({ maxSpans: resolved.maxSpans, maxTraces: resolved.maxTraces });
+  const summaries = new TraceSummaries(store);
+  const counters: OtlpIngestCounters = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
+  const startedAt = Date.now();
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (resolved.token !== undefined) {
+    app.use(
+      requireHttpToken(resolved.token, (req, res) => {
+        const message = 'a valid token is required: Authorization: Bearer <token> or ?token=<token>';
+        if (req.path === '/v1/traces') sendRpcStatus(res, otlpEncodingOf(req.headers['content-type']) ?? 'json', 401, RpcCode.UNAUTHENTICATED, message);
+        else sendJsonError(res, 401, 'unauthorized', message);
+      }),
+    );
+  }
+  app.use(otlpHttpRouter(store, { maxBodyBytes }, counters));
+  app.get('/healthz', (_req, res) => {
+    const body: HealthResponse = { status: 'ok', uptimeMs: Date.now() - startedAt, store: store.stats(), ingest: { ...counters } };
+    res.json(body);
+  });
+  app.use('/api', traceRoutes(store, summaries));
+  app.use('/api', exportRoutes(store, { maxBodyBytes }));
+  app.use(pageRoutes(resolved.pageDir));
+  app.use(jsonNotFound);
+  app.use(jsonErrorHandler);
+
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: maxBodyBytes });
+  if (resolved.token !== undefined) {
+    io.use(requireSocketToken(resolved.token));
+    io.of(RUNNERS_NAMESPACE).use(requireSocketToken(resolved.token));
+  }
+  const detachLive = attachLiveChannel(io, store, {
+    summarize: (traceId) => summaries.get(traceId),
+    tracesIntervalMs: resolved.tracesIntervalMs,
+    spansIntervalMs: resolved.spansIntervalMs,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    io,
+    store,
+    options: resolved,
+    listen: () =>
+      new Promise<DashboardAddress>((resolve, reject) => {
+        const onError = (error: Error): void => reject(error);
+        httpServer.once('error', onError);
+        httpServer.listen(resolved.port, resolved.host, () => {
+          httpServer.off('error', onError);
+          const address = httpServer.address() as AddressInfo;
+          const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+          resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}/` });
+        });
+      }),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        detachLive();
+        summaries.dispose();
+        // io.close() disconnects every socket and closes the HTTP server; idle keep-alive connections are ended too.
+        void io.close(() => resolve());
+        httpServer.closeAllConnections();
+        if (!httpServer.listening) resolve();
+      });
+      return closing;
+    },
+  };
+}

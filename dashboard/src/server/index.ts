@@ -1,0 +1,46 @@
+/**
+ * `@overlap/dashboard`: the dashboard's server. OTLP/HTTP trace ingest, an in-memory trace store, a REST
+ * API, a live socket.io channel and the browser page, built by {@link createDashboardServer}.
+ *
+ * @packageDocumentation
+ */
+export { createDashboardServer } from './createDashboardServer.js';
+export type { DashboardAddress, DashboardServer, HealthResponse } from './createDashboardServer.js';
+export {
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_MB,
+  DEFAULT_PORT,
+  DEFAULT_SPANS_INTERVAL_MS,
+  DEFAULT_TRACES_INTERVAL_MS,
+  resolveDashboardOptions,
+} from './DashboardServerOptions.js';
+export type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
+export { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, TraceStore } from './store/TraceStore.js';
+export type {
+  Disposer,
+  TraceChange,
+  TraceFilter,
+  TraceIdPage,
+  TraceInfo,
+  TraceKey,
+  TraceStoreAddResult,
+  TraceStoreChange,
+  TraceStoreOptions,
+  TraceStoreStats,
+} from './store/TraceStore.js';
+export { RUNNERS_NAMESPACE } from './live/liveChannel.js';
+export type { SpanStartsAck, SpansEvent, TracesEvent, WatchAck } from './live/liveChannel.js';
+export { DEFAULT_TRACE_LIMIT, MAX_TRACE_LIMIT } from './api/traceQuery.js';
+export type { ExportFormat } from './api/traceQuery.js';
+export type { StatsResponse, TraceListResponse, TraceResponse } from './api/traceRoutes.js';
+export type { ImportResponse } from './api/exportRoutes.js';
+export type { JsonErrorBody } from './http/jsonErrors.js';
+export type { OtlpIngestCounters } from './ingest/otlpHttp.js';
+export {
+  decodeOtlpProtobufRequest,
+  decodeOtlpProtobufResponse,
+  encodeOtlpProtobufRequest,
+  encodeOtlpProtobufResponse,
+} from './ingest/otlpProtobuf.js';
+export { HttpError, isHttpError } from './errors/HttpError.js';
+export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';

@@ -1,0 +1,139 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import { isInvalidOtlpRequestError, otlpToSpans } from '@overlap/shared';
+import type { OtlpExportTraceServiceResponse, OtlpRejectedSpan } from '@overlap/shared';
+import { isHttpError } from '../errors/HttpError.js';
+import type { TraceStore } from '../store/TraceStore.js';
+import { decodeOtlpProtobufRequest } from './otlpProtobuf.js';
+import { readLimitedBody } from './readLimitedBody.js';
+import { RpcCode, otlpEncodingOf, sendExportResponse, sendRpcStatus } from './rpcStatus.js';
+import type { OtlpEncoding } from './rpcStatus.js';
+
+/** Options of {@link otlpHttpRouter}. */
+export interface OtlpHttpOptions {
+  /** Largest body accepted, as received and after inflation, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** Counters of the OTLP endpoint, for `/healthz`. */
+export interface OtlpIngestCounters {
+  /** Export requests answered 200. */
+  requests: number;
+  /** Spans stored (new or updated). */
+  acceptedSpans: number;
+  /** Spans refused (invalid, or their trace alone filled the store). */
+  rejectedSpans: number;
+  /** Requests refused whole (400, 413, 415). */
+  failedRequests: number;
+}
+
+const MAX_REASONS_IN_MESSAGE = 5;
+
+/**
+ * The OTLP/HTTP trace receiver, `POST /v1/traces`, as the OTLP specification describes it:
+ *
+ * - bodies `application/x-protobuf` or `application/json` (else 415), `Content-Encoding: gzip` or
+ *   identity (else 415);
+ * - success: 200 with an `ExportTraceServiceResponse` in the request's encoding, with `partialSuccess`
+ *   (`rejectedSpans`, `errorMessage`) when some spans were refused;
+ * - a body that cannot be decoded: 400 with a `google.rpc.Status` (and a `google.rpc.BadRequest` detail
+ *   naming the bad field, when there is one) in the request's encoding;
+ * - a body past `maxBodyBytes`, received or inflated: 413, found while streaming.
+ *
+ * A refused request changes nothing in the store.
+ *
+ * @example
+ * ```ts
+ * app.use(otlpHttpRouter(store, { maxBodyBytes: 16 * 1024 * 1024 }, counters));
+ * ```
+ */
+export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, counters: OtlpIngestCounters): Router {
+  const router = Router();
+  router.post('/v1/traces', async (req: Request, res: Response) => {
+    const encoding = otlpEncodingOf(req.headers['content-type']);
+    if (encoding === undefined) {
+      counters.failedRequests++;
+      discardBody(req, res, options.maxBodyBytes);
+      const received = req.headers['content-type'] === undefined ? 'none' : JSON.stringify(req.headers['content-type']);
+      sendRpcStatus(res, 'json', 415, RpcCode.INVALID_ARGUMENT, `Content-Type must be application/x-protobuf or application/json, received ${received}`);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readLimitedBody(req, options.maxBodyBytes);
+    } catch (error) {
+      counters.failedRequests++;
+      if (!isHttpError(error)) throw error;
+      if (error.status === 413) res.setHeader('Connection', 'close');
+      sendRpcStatus(res, encoding, error.status, error.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT, error.message);
+      return;
+    }
+    let spans: ReturnType<typeof otlpToSpans>;
+    try {
+      spans = otlpToSpans(decode(body, encoding));
+    } catch (error) {
+      counters.failedRequests++;
+      sendBadRequest(res, encoding, error);
+      return;
+    }
+    const added = store.add(spans.spans);
+    const rejected: OtlpRejectedSpan[] = [...spans.rejected];
+    if (added.dropped > 0) {
+      rejected.push(...Array.from({ length: added.dropped }, () => ({ reason: 'the trace alone fills the store (maxSpans)' })));
+    }
+    counters.requests++;
+    counters.acceptedSpans += added.added + added.updated + added.unchanged;
+    counters.rejectedSpans += rejected.length;
+    const response: OtlpExportTraceServiceResponse =
+      rejected.length === 0 ? {} : { partialSuccess: { rejectedSpans: String(rejected.length), errorMessage: describeRejections(rejected) } };
+    sendExportResponse(res, encoding, response);
+  });
+  return router;
+}
+
+function decode(body: Buffer, encoding: OtlpEncoding): unknown {
+  if (encoding === 'protobuf') {
+    try {
+      return decodeOtlpProtobufRequest(body);
+    } catch (error) {
+      throw new BodyDecodeError(`the body is not a valid protobuf ExportTraceServiceRequest: ${messageOf(error)}`);
+    }
+  }
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch (error) {
+    throw new BodyDecodeError(`the body is not valid JSON: ${messageOf(error)}`);
+  }
+}
+
+class BodyDecodeError extends Error {
+  override readonly name = 'BodyDecodeError';
+}
+
+function sendBadRequest(res: Response, encoding: OtlpEncoding, error: unknown): void {
+  if (isInvalidOtlpRequestError(error)) {
+    sendRpcStatus(res, encoding, 400, RpcCode.INVALID_ARGUMENT, error.message, [{ field: error.path, description: `must be ${error.expected}` }]);
+  } else {
+    sendRpcStatus(res, encoding, 400, RpcCode.INVALID_ARGUMENT, messageOf(error), [{ field: 'body', description: messageOf(error) }]);
+  }
+}
+
+/** "3 spans rejected: traceId must be ... (2), startTimeUnixNano must be ... (1)". */
+function describeRejections(rejected: readonly OtlpRejectedSpan[]): string {
+  const counts = new Map<string, number>();
+  for (const { reason } of rejected) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const reasons = [...counts].slice(0, MAX_REASONS_IN_MESSAGE).map(([reason, count]) => `${reason} (${count})`);
+  const more = counts.size > MAX_REASONS_IN_MESSAGE ? `, and ${counts.size - MAX_REASONS_IN_MESSAGE} other reasons` : '';
+  return `${rejected.length} span${rejected.length === 1 ? '' : 's'} rejected: ${reasons.join('; ')}${more}`;
+}
+
+/** Lets an unread body drain so the connection can be reused, or closes the connection when it is too big to drain. */
+function discardBody(req: Request, res: Response, maxBodyBytes: number): void {
+  const declared = Number(req.headers['content-length']);
+  if (!Number.isFinite(declared) || declared > maxBodyBytes) res.setHeader('Connection', 'close');
+  req.resume();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

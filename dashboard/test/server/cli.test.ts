@@ -1,0 +1,84 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  // Tests the built CLI, so build it from the current sources first.
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: DASHBOARD_DIR, encoding: 'utf8' });
+  expect(build.status, build.stdout + build.stderr).toBe(0);
+}, 180_000);
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI and resolves once it prints its URL. */
+function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+\/)/.exec(output);
+      if (match?.[1] !== undefined) resolve({ child, url: match[1], exit });
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code} before listening: ${output}`)));
+  });
+}
+
+describe('overlap-dashboard CLI', () => {
+  it('--help - prints the flags and exits 0', () => {
+    const { status, stdout } = runCli(['--help']);
+    expect(status).toBe(0);
+    for (const flag of ['--host', '--port', '--max-spans', '--max-traces', '--max-body-mb', '--token']) expect(stdout).toContain(flag);
+  });
+
+  it('bad flags - print a clear message and exit 2', () => {
+    const unknown = runCli(['--bogus']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--bogus'/);
+    const notANumber = runCli(['--port', 'eighty']);
+    expect(notANumber.status).toBe(2);
+    expect(notANumber.stderr).toMatch(/--port <port>' argument 'eighty' is invalid/);
+    const outOfRange = runCli(['--port', '70000']);
+    expect(outOfRange.status).toBe(2);
+    expect(outOfRange.stderr).toMatch(/invalid --port: expected a port from 0 to 65535, received 70000/);
+    const zero = runCli(['--max-spans', '0']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toMatch(/invalid --max-spans/);
+    const badEnv = runCli([], { OVERLAP_DASHBOARD_PORT: 'x' });
+    expect(badEnv.status).toBe(2);
+  });
+
+  it('start - prints its URL, serves, and exits 0 on SIGTERM', async () => {
+    const { child, url, exit } = await startCli(['--port', '0', '--max-traces', '10']);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const health = (await (await fetch(`${url}healthz`)).json()) as { status: string; store: { maxTraces: number } };
+    expect(health).toMatchObject({ status: 'ok', store: { maxTraces: 10 } });
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  }, 30_000);
+
+  it('start - reads the port and token from the environment and exits 0 on SIGINT', async () => {
+    const { child, url, exit } = await startCli([], { OVERLAP_DASHBOARD_PORT: '0', OVERLAP_DASHBOARD_TOKEN: 'from-env' });
+    expect((await fetch(`${url}healthz`)).status).toBe(401);
+    expect((await fetch(`${url}healthz`, { headers: { authorization: 'Bearer from-env' } })).status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+  }, 30_000);
+});

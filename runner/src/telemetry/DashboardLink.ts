@@ -1,0 +1,108 @@
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Context } from '@opentelemetry/api';
+import { spansToOtlp, type SpanRecord } from '@overlap/shared';
+import { io, type Socket } from 'socket.io-client';
+import { readableSpanToRecord } from './readableSpanToRecord.js';
+
+/** The namespace of the dashboard's live channel that runner processes use. */
+export const RUNNERS_NAMESPACE = '/runners';
+
+/** Most span starts waiting to be sent; past it the oldest are dropped (and counted). */
+const MAX_PENDING_STARTS = 2_000;
+/** How often pending span starts are sent. */
+const SEND_INTERVAL_MS = 50;
+
+/** Counts of the live channel. */
+export interface LiveCounts {
+  /** Span starts sent to the dashboard. */
+  startsSent: number;
+  /** Span starts dropped: the dashboard was unreachable or too slow. */
+  startsDropped: number;
+}
+
+/**
+ * The runner process's side of the dashboard's live channel (socket.io, namespace `/runners`). As a
+ * span processor it batches span starts and sends them as `span-starts` (an OTLP/JSON request of
+ * spans with no end), so a call shows as a growing bar before it ends. Starts are only for the live
+ * view, and ended spans reach the dashboard over OTLP anyway, so when the dashboard is unreachable
+ * they are dropped and counted, never queued without bound.
+ */
+export class DashboardLink implements SpanProcessor {
+  readonly socket: Socket;
+  readonly counts: LiveCounts = { startsSent: 0, startsDropped: 0 };
+  #pending: SpanRecord[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(
+    readonly url: string,
+    token: string | undefined,
+    readonly warn: (message: string, kind: string) => void,
+  ) {
+    this.socket = io(new URL(RUNNERS_NAMESPACE, url).href, {
+      auth: token === undefined ? {} : { token },
+      transports: ['websocket'],
+      reconnectionDelayMax: 5_000,
+    });
+    this.socket.on('connect_error', (error: Error) => {
+      this.warn(`dashboard at ${url} is unreachable for live updates: ${error.message}`, 'live-connect');
+    });
+  }
+
+  onStart(span: Span, _parentContext: Context): void {
+    const resource = (span as unknown as ReadableSpan).resource;
+    // Resource detection may still be running just after start-up; reading it early only warns.
+    if (resource.asyncAttributesPending) {
+      void resource.waitForAsyncAttributes?.().then(() => this.#enqueue(span as unknown as ReadableSpan));
+      return;
+    }
+    this.#enqueue(span as unknown as ReadableSpan);
+  }
+
+  #enqueue(span: ReadableSpan): void {
+    if (this.#closed) return;
+    if (!this.socket.connected) {
+      this.counts.startsDropped += 1;
+      return;
+    }
+    if (this.#pending.length >= MAX_PENDING_STARTS) {
+      this.#pending.shift();
+      this.counts.startsDropped += 1;
+    }
+    this.#pending.push(readableSpanToRecord(span, true));
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.#send(), SEND_INTERVAL_MS);
+      this.#timer.unref?.();
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  #send(): void {
+    this.#timer = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    if (!this.socket.connected) {
+      this.counts.startsDropped += batch.length;
+      return;
+    }
+    this.socket.emit('span-starts', spansToOtlp(batch));
+    this.counts.startsSent += batch.length;
+  }
+
+  forceFlush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#send();
+    }
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    void this.forceFlush();
+    this.#closed = true;
+    this.socket.close();
+    return Promise.resolve();
+  }
+}

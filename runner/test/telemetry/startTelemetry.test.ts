@@ -1,0 +1,176 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { otlpToSpans, type SpanRecord } from '@overlap/shared';
+import { Server as SocketServer } from 'socket.io';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Runner, Semaphore, defineAgent, defineTool } from '../../src/index.js';
+import { startTelemetry, type TelemetryHandle } from '../../src/telemetry/index.js';
+import { startOtlpListener } from './otlpListener.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let handle: TelemetryHandle | undefined;
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  await handle?.shutdown();
+  handle = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  metrics.disable();
+  diag.disable();
+});
+
+const pool = new Semaphore({ name: 'pool', permits: 1 });
+const lookup = defineTool({
+  name: 'lookup',
+  input: z.object({ key: z.string() }),
+  gates: [pool],
+  run: async ({ key }) => {
+    await new Promise((r) => setTimeout(r, 5));
+    return key.toUpperCase();
+  },
+});
+const agent = defineAgent({
+  name: 'telemetry_agent',
+  run: (ctx) => ctx.all([ctx.call(lookup, { key: 'a' }), ctx.call(lookup, { key: 'b' })]),
+});
+
+describe('startTelemetry()', () => {
+  it('startTelemetry() - delivers every span of a run to an OTLP/JSON endpoint, with attributes and parents', async () => {
+    const listener = await startOtlpListener();
+    cleanups.push(listener.close);
+    handle = await startTelemetry(
+      { serviceName: 'svc-json', otlp: { url: `${listener.url}/v1/traces`, protocol: 'http/json' }, flushOnExit: false },
+      {},
+    );
+    await new Runner().run(agent, undefined);
+    await handle.forceFlush();
+    const spans = listener.jsonSpans();
+    const names = spans.map((s) => s.name).sort();
+    expect(names).toEqual(['execute_tool lookup', 'execute_tool lookup', 'invoke_agent telemetry_agent', 'queue pool']);
+    const root = spans.find((s) => s.name === 'invoke_agent telemetry_agent')!;
+    for (const call of spans.filter((s) => s.name === 'execute_tool lookup')) {
+      expect(call.parentSpanId).toBe(root.spanId);
+      expect(call.attributes['gen_ai.tool.name']).toBe('lookup');
+      expect(call.attributes['overlap.outcome']).toBe('ok');
+    }
+    expect(root.resource.serviceName).toBe('svc-json');
+    expect(handle.stats().destinations).toEqual([{ destination: `${listener.url}/v1/traces`, exported: 4, failed: 0 }]);
+  });
+
+  it('startTelemetry() - sends protobuf by default, to several destinations at once', async () => {
+    const a = await startOtlpListener();
+    const b = await startOtlpListener();
+    cleanups.push(a.close, b.close);
+    handle = await startTelemetry({ otlp: [{ url: `${a.url}/v1/traces` }, { url: `${b.url}/v1/traces`, protocol: 'http/json' }], flushOnExit: false }, {});
+    await new Runner().run(agent, undefined);
+    await handle.forceFlush();
+    expect(a.received.length).toBeGreaterThan(0);
+    expect(a.received.every((r) => r.contentType === 'application/x-protobuf' && r.path === '/v1/traces')).toBe(true);
+    expect(b.jsonSpans()).toHaveLength(4);
+    expect(handle.stats().destinations.map((d) => d.exported)).toEqual([4, 4]);
+  });
+
+  it('startTelemetry() - is configured by the OTEL_* variables alone', async () => {
+    const listener = await startOtlpListener();
+    cleanups.push(listener.close);
+    const saved = { ...process.env };
+    cleanups.push(() => {
+      process.env = saved;
+    });
+    Object.assign(process.env, {
+      OTEL_SERVICE_NAME: 'from-env',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${listener.url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-team=agents',
+    });
+    handle = await startTelemetry({ serviceName: 'from-code', flushOnExit: false });
+    expect(handle.serviceName).toBe('from-env');
+    await new Runner().run(agent, undefined);
+    await handle.forceFlush();
+    const spans = listener.jsonSpans();
+    expect(spans).toHaveLength(4);
+    expect(new Set(spans.map((s) => s.resource.serviceName))).toEqual(new Set(['from-env']));
+  });
+
+  it('startTelemetry() - a destination that is down costs a warning and counted spans, never an error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const warnings: string[] = [];
+    handle = await startTelemetry(
+      { otlp: { url: `http://127.0.0.1:${port}/v1/traces`, protocol: 'http/json' }, onWarning: (m) => warnings.push(m), flushOnExit: false },
+      {},
+    );
+    const runner = new Runner();
+    for (let i = 0; i < 5; i += 1) await runner.run(agent, undefined);
+    await handle.forceFlush();
+    const [stats] = handle.stats().destinations;
+    expect(stats!.exported).toBe(0);
+    expect(stats!.failed).toBe(20);
+    expect(warnings.some((w) => w.includes(`traces to http://127.0.0.1:${port}/v1/traces failed`))).toBe(true);
+    // Rate-limited: several failed batches, not one warning each.
+    expect(warnings.filter((w) => w.includes('failed')).length).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it('startTelemetry({ dashboard }) - sends span starts on the live channel before the spans end', async () => {
+    const http = createServer();
+    const io = new SocketServer(http);
+    const starts: SpanRecord[] = [];
+    let token: unknown;
+    io.of('/runners').on('connection', (socket) => {
+      token = socket.handshake.auth.token;
+      socket.on('span-starts', (body: unknown) => starts.push(...otlpToSpans(body).spans));
+    });
+    const exports: SpanRecord[] = [];
+    http.on('request', (req, res) => {
+      if (req.url !== '/v1/traces') return;
+      req.resume();
+      req.on('end', () => {
+        exports.push({} as SpanRecord);
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const { port } = http.address() as AddressInfo;
+    handle = await startTelemetry({ dashboard: { url: `http://127.0.0.1:${port}`, token: 's3cret' }, flushOnExit: false }, {});
+    await new Promise<void>((resolve) => handle!.dashboard!.socket.once('connect', () => resolve()));
+    const slow = defineTool({
+      name: 'slow',
+      input: z.object({}),
+      run: () => new Promise((r) => setTimeout(() => r('done'), 300)),
+    });
+    const run = new Runner().run(defineAgent({ name: 'live', run: (ctx) => ctx.call(slow, {}) }), undefined);
+    await new Promise((r) => setTimeout(r, 150));
+    const inFlight = starts.filter((s) => s.endTimeUnixNano === undefined);
+    expect(inFlight.map((s) => s.name).sort()).toEqual(['execute_tool slow', 'invoke_agent live']);
+    await run;
+    await handle.forceFlush();
+    expect(token).toBe('s3cret');
+    expect(exports.length).toBeGreaterThan(0);
+    expect(handle.stats().live?.startsSent).toBe(2);
+  });
+
+  it('startTelemetry() - flushes what is buffered when the process gets SIGTERM', async () => {
+    const listener = await startOtlpListener();
+    cleanups.push(listener.close);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'sigtermWorker.ts'), `${listener.url}/v1/traces`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+    expect(listener.jsonSpans()).toHaveLength(0);
+    child.kill('SIGTERM');
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGTERM');
+    expect(listener.jsonSpans().map((s) => s.name)).toEqual(['execute_tool lookup']);
+  }, 20_000);
+});

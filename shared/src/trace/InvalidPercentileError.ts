@@ -1,0 +1,29 @@
+/**
+ * A percentile was asked for outside 0..100 (or not a number).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   percentile(sorted, 250);
+ * } catch (error) {
+ *   if (isInvalidPercentileError(error)) console.warn(error.message);
+ * }
+ * ```
+ */
+export class InvalidPercentileError extends Error {
+  /** Stable, machine-readable identifier of this failure. */
+  readonly code = 'OVERLAP_INVALID_PERCENTILE' as const;
+
+  constructor(
+    /** The percentile received. */
+    readonly received: unknown,
+  ) {
+    super(`percentile must be a number from 0 to 100, received ${String(received)}`);
+    this.name = 'InvalidPercentileError';
+  }
+}
+
+/** Whether `error` is an {@link InvalidPercentileError} (checked by `code`, so two copies of the library agree). */
+export function isInvalidPercentileError(error: unknown): error is InvalidPercentileError {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'OVERLAP_INVALID_PERCENTILE';
+}

@@ -1,0 +1,382 @@
+import { nanosToMs } from '../model.js';
+import type { SpanRecord } from '../model.js';
+import { canonicalJson } from './canonicalJson.js';
+import { compareNanos } from './compareNanos.js';
+
+/** A span's times in milliseconds since the epoch (via {@link nanosToMs}). */
+export interface SpanTimes {
+  readonly startMs: number;
+  /** `undefined` while the span is in flight. Never before `startMs` (see {@link assembleTrace}). */
+  readonly endMs: number | undefined;
+}
+
+/**
+ * One trace's spans, repaired and linked into a forest. Built by {@link assembleTrace}; every map is keyed
+ * by span id (after renaming, see {@link AssembledTrace.renamedCount}).
+ *
+ * Invariants:
+ * - every span id in `roots`, `children`, `parents` and `depth` is a key of `spans`, and each span appears
+ *   exactly once in `roots` or in one `children` list;
+ * - `roots` and every `children` list are sorted by start time, ties broken by span id (code-unit order),
+ *   so the order does not depend on the order the spans arrived in;
+ * - `depth` is 0 for roots and parent depth + 1 below;
+ * - no span ends before it starts.
+ */
+export interface AssembledTrace {
+  /** The trace id (the most common one when the input mixed several, see `warnings`); `''` when empty. */
+  readonly traceId: string;
+  /** The spans by id, in start-time order. */
+  readonly spans: ReadonlyMap<string, SpanRecord>;
+  /** Each span's start and end in milliseconds. */
+  readonly times: ReadonlyMap<string, SpanTimes>;
+  /** Spans without a parent in the trace: true roots, orphans and spans that broke a parent cycle. */
+  readonly roots: readonly string[];
+  /** Every span's children (an empty list for a leaf). */
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  /** Each non-root span's parent; roots have no entry. */
+  readonly parents: ReadonlyMap<string, string>;
+  /** Each span's depth in the forest, 0 for roots. */
+  readonly depth: ReadonlyMap<string, number>;
+  /** Earliest start over all spans, in ms since the epoch; 0 for an empty trace. */
+  readonly startMs: number;
+  /** Latest end over all spans (the start of an in-flight span counts as its latest known time); 0 when empty. */
+  readonly endMs: number;
+  /** Spans in the trace. */
+  readonly spanCount: number;
+  /** Spans without an end time. */
+  readonly inFlightCount: number;
+  /** Spans whose parent id names no span in the trace; they are roots. */
+  readonly orphanCount: number;
+  /** Exact copies of a span that were dropped. */
+  readonly duplicateCount: number;
+  /** In-flight versions of a span dropped because a later version (ended, or fuller) of it arrived. */
+  readonly replacedInFlightCount: number;
+  /** Spans that shared an id with a different span and were kept under a new id `{spanId}_{n}`. */
+  readonly renamedCount: number;
+  /** Spans whose end was before their start, given an end equal to their start. */
+  readonly clampedCount: number;
+  /** Spans made roots to break a cycle of parent ids. */
+  readonly cycleBreakCount: number;
+  /** What was repaired, in words, one line per kind of repair. */
+  readonly warnings: readonly string[];
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+const MAX_EXAMPLES = 5;
+
+/**
+ * Builds a trace from its spans as they arrived: late, split into in-flight and ended versions, out of
+ * order, duplicated. The input is never changed; repaired spans are new objects.
+ *
+ * Repairs (modelled on Jaeger UI's `transform-trace-data.ts`, without its mutation):
+ * - **Versions of one span** (same trace id, span id, parent id and start time): an in-flight version is
+ *   replaced by an ended one, and an ended version is never replaced by an in-flight one; of several
+ *   in-flight versions the fullest (most attributes and events) is kept. Counted in
+ *   `replacedInFlightCount`, without a warning: this is how live spans arrive.
+ * - **Exact duplicates** are dropped (`duplicateCount`, warned).
+ * - **Different spans with one span id** are all kept; in order of start time (then content), the first
+ *   keeps the id and the others become `{spanId}_1`, `{spanId}_2`... (`renamedCount`, warned). Children
+ *   naming that id hang under the first.
+ * - **Orphans** (parent id not in the trace) become roots (`orphanCount`, warned).
+ * - **End before start**: the end is set to the start (`clampedCount`, warned).
+ * - **Parent cycles**: the earliest span of the cycle becomes a root (`cycleBreakCount`, warned).
+ *
+ * The result does not depend on the order of the input, nor on extra duplicates or in-flight versions
+ * of spans that also arrived ended (only the repair counts and warnings differ).
+ *
+ * Runs in O(n log n) for n spans: one map by id, one sort; the canonical JSON needed to compare versions
+ * is computed only for span ids seen more than once.
+ *
+ * @example
+ * ```ts
+ * const trace = assembleTrace(spans);
+ * for (const warning of trace.warnings) console.warn(warning);
+ * const visit = (id: string): void => trace.children.get(id)!.forEach(visit);
+ * trace.roots.forEach(visit);
+ * ```
+ */
+export function assembleTrace(spans: readonly SpanRecord[]): AssembledTrace {
+  // Most span ids arrive once: keep those as the span itself, and a list only for ids seen again.
+  const byId = new Map<string, SpanRecord | SpanRecord[]>();
+  const traceIdCounts = new Map<string, number>();
+  let lastTraceId: string | undefined;
+  let lastTraceIdCount = 0;
+  for (const span of spans) {
+    const seen = byId.get(span.spanId);
+    if (seen === undefined) byId.set(span.spanId, span);
+    else if (Array.isArray(seen)) seen.push(span);
+    else byId.set(span.spanId, [seen, span]);
+    if (span.traceId === lastTraceId) {
+      lastTraceIdCount += 1;
+    } else {
+      if (lastTraceId !== undefined) traceIdCounts.set(lastTraceId, (traceIdCounts.get(lastTraceId) ?? 0) + lastTraceIdCount);
+      lastTraceId = span.traceId;
+      lastTraceIdCount = 1;
+    }
+  }
+  if (lastTraceId !== undefined) traceIdCounts.set(lastTraceId, (traceIdCounts.get(lastTraceId) ?? 0) + lastTraceIdCount);
+
+  const repairs = new Repairs();
+  const entries: Array<{ span: SpanRecord; startMs: number }> = [];
+  const keep = (span: SpanRecord): void => {
+    let record = span;
+    if (record.endTimeUnixNano !== undefined && compareNanos(record.endTimeUnixNano, record.startTimeUnixNano) < 0) {
+      record = { ...record, endTimeUnixNano: record.startTimeUnixNano };
+      repairs.clamped.push(record.spanId);
+    }
+    entries.push({ span: record, startMs: nanosToMs(record.startTimeUnixNano) });
+  };
+  for (const [spanId, seen] of byId) {
+    if (!Array.isArray(seen)) {
+      keep(seen);
+      continue;
+    }
+    resolveVersions(seen, repairs).forEach((span, index) => {
+      if (index === 0) {
+        keep(span);
+        return;
+      }
+      const renamed = { ...span, spanId: `${spanId}_${index}` };
+      repairs.renamed.push(`${spanId} -> ${renamed.spanId}`);
+      keep(renamed);
+    });
+  }
+
+  entries.sort(
+    (a, b) =>
+      a.startMs - b.startMs ||
+      compareNanos(a.span.startTimeUnixNano, b.span.startTimeUnixNano) ||
+      (a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0),
+  );
+  const kept = entries.map((entry) => entry.span);
+
+  const spanMap = new Map<string, SpanRecord>();
+  const times = new Map<string, SpanTimes>();
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  let inFlightCount = 0;
+  for (const { span, startMs: spanStartMs } of entries) {
+    spanMap.set(span.spanId, span);
+    const spanEndMs = span.endTimeUnixNano === undefined ? undefined : nanosToMs(span.endTimeUnixNano);
+    times.set(span.spanId, { startMs: spanStartMs, endMs: spanEndMs });
+    if (spanEndMs === undefined) inFlightCount += 1;
+    if (spanStartMs < startMs) startMs = spanStartMs;
+    const latestMs = spanEndMs ?? spanStartMs;
+    if (latestMs > endMs) endMs = latestMs;
+  }
+
+  // Spans are visited in sorted order, so every children list and the roots come out sorted.
+  const childLists = new Map<string, string[]>();
+  const parents = new Map<string, string>();
+  let roots: string[] = [];
+  for (const span of kept) {
+    const parentId = span.parentSpanId;
+    if (parentId === undefined) {
+      roots.push(span.spanId);
+    } else if (parentId === span.spanId || !spanMap.has(parentId)) {
+      roots.push(span.spanId);
+      if (parentId === span.spanId) repairs.cycles.push(span.spanId);
+      else repairs.orphans.push(span.spanId);
+    } else {
+      parents.set(span.spanId, parentId);
+      const siblings = childLists.get(parentId);
+      if (siblings === undefined) childLists.set(parentId, [span.spanId]);
+      else siblings.push(span.spanId);
+    }
+  }
+
+  const depth = new Map<string, number>();
+  setDepths(roots, 0, childLists, depth);
+  if (depth.size < kept.length) {
+    roots = breakCycles(kept, roots, childLists, parents, depth, repairs);
+  }
+
+  const children = new Map<string, readonly string[]>();
+  for (const span of kept) children.set(span.spanId, childLists.get(span.spanId) ?? EMPTY);
+
+  let traceId = '';
+  let traceIdCount = 0;
+  for (const [id, count] of traceIdCounts) {
+    if (count > traceIdCount || (count === traceIdCount && id < traceId)) {
+      traceId = id;
+      traceIdCount = count;
+    }
+  }
+  if (traceIdCounts.size > 1) {
+    const others = [...traceIdCounts.keys()].filter((id) => id !== traceId).sort();
+    repairs.warnings.push(
+      `spans of ${traceIdCounts.size} traces were assembled together; trace ${traceId} has the most, ` +
+        `the others are ${examples(others)}`,
+    );
+  }
+
+  return {
+    traceId,
+    spans: spanMap,
+    times,
+    roots,
+    children,
+    parents,
+    depth,
+    startMs: kept.length === 0 ? 0 : startMs,
+    endMs: kept.length === 0 ? 0 : endMs,
+    spanCount: kept.length,
+    inFlightCount,
+    orphanCount: repairs.orphans.length,
+    duplicateCount: repairs.duplicateCount,
+    replacedInFlightCount: repairs.replacedInFlightCount,
+    renamedCount: repairs.renamed.length,
+    clampedCount: repairs.clamped.length,
+    cycleBreakCount: repairs.cycles.length,
+    warnings: repairs.describe(),
+  };
+}
+
+/** What {@link assembleTrace} repaired, gathered so each kind of repair gives one warning line. */
+class Repairs {
+  duplicateCount = 0;
+  duplicateIds = new Set<string>();
+  replacedInFlightCount = 0;
+  renamed: string[] = [];
+  clamped: string[] = [];
+  orphans: string[] = [];
+  cycles: string[] = [];
+  warnings: string[] = [];
+
+  describe(): string[] {
+    const lines: string[] = [];
+    if (this.duplicateCount > 0) {
+      lines.push(`dropped ${this.duplicateCount} exact duplicate span(s): ${examples([...this.duplicateIds].sort())}`);
+    }
+    if (this.renamed.length > 0) {
+      lines.push(
+        `${this.renamed.length} span(s) shared a span id with a different span and were kept under a new id: ${examples(this.renamed.sort())}`,
+      );
+    }
+    if (this.orphans.length > 0) {
+      lines.push(
+        `${this.orphans.length} span(s) have a parent that is not in the trace and are shown as roots: ${examples(this.orphans.sort())}`,
+      );
+    }
+    if (this.clamped.length > 0) {
+      lines.push(`${this.clamped.length} span(s) ended before they started; their end was set to their start: ${examples(this.clamped.sort())}`);
+    }
+    if (this.cycles.length > 0) {
+      lines.push(`${this.cycles.length} span(s) were made roots to break a cycle of parent ids: ${examples(this.cycles.sort())}`);
+    }
+    return [...lines, ...this.warnings];
+  }
+}
+
+function examples(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_EXAMPLES).join(', ');
+  return items.length > MAX_EXAMPLES ? `${shown} and ${items.length - MAX_EXAMPLES} more` : shown;
+}
+
+/**
+ * Reduces the versions of one span id to the distinct spans behind it, in a deterministic order: drops
+ * exact duplicates and in-flight versions that a fuller version supersedes.
+ */
+function resolveVersions(versions: readonly SpanRecord[], repairs: Repairs): SpanRecord[] {
+  const distinct = new Map<string, SpanRecord>();
+  for (const span of versions) {
+    const json = canonicalJson(span);
+    if (distinct.has(json)) {
+      repairs.duplicateCount += 1;
+      repairs.duplicateIds.add(span.spanId);
+    } else {
+      distinct.set(json, span);
+    }
+  }
+  // Group the distinct versions by identity: versions of one span share trace, parent and start.
+  const groups = new Map<string, Array<{ span: SpanRecord; json: string }>>();
+  for (const [json, span] of distinct) {
+    const identity = `${span.traceId}|${span.parentSpanId ?? ''}|${span.startTimeUnixNano}`;
+    const group = groups.get(identity);
+    if (group === undefined) groups.set(identity, [{ span, json }]);
+    else group.push({ span, json });
+  }
+  const survivors: Array<{ span: SpanRecord; json: string }> = [];
+  for (const group of groups.values()) {
+    const ended = group.filter((version) => version.span.endTimeUnixNano !== undefined);
+    if (ended.length > 0) {
+      repairs.replacedInFlightCount += group.length - ended.length;
+      survivors.push(...ended);
+    } else {
+      let best = group[0]!;
+      for (const version of group.slice(1)) {
+        if (fullness(version.span) > fullness(best.span) || (fullness(version.span) === fullness(best.span) && version.json > best.json)) {
+          best = version;
+        }
+      }
+      repairs.replacedInFlightCount += group.length - 1;
+      survivors.push(best);
+    }
+  }
+  survivors.sort(
+    (a, b) => compareNanos(a.span.startTimeUnixNano, b.span.startTimeUnixNano) || (a.json < b.json ? -1 : a.json > b.json ? 1 : 0),
+  );
+  return survivors.map((version) => version.span);
+}
+
+function fullness(span: SpanRecord): number {
+  return Object.keys(span.attributes).length + span.events.length + span.links.length;
+}
+
+/** Depth-first from `starts`, without recursion (a trace can be a chain thousands of spans deep). */
+function setDepths(starts: readonly string[], startDepth: number, childLists: ReadonlyMap<string, readonly string[]>, depth: Map<string, number>): void {
+  const ids: string[] = [...starts];
+  const levels: number[] = starts.map(() => startDepth);
+  while (ids.length > 0) {
+    const id = ids.pop()!;
+    const level = levels.pop()!;
+    if (depth.has(id)) continue;
+    depth.set(id, level);
+    const children = childLists.get(id);
+    if (children === undefined) continue;
+    for (const child of children) {
+      ids.push(child);
+      levels.push(level + 1);
+    }
+  }
+}
+
+/**
+ * Spans not reached from a root hang in (or under) a cycle of parent ids. For each such cycle, its
+ * earliest span (in sorted order) becomes a root. Returns the new, sorted, roots.
+ */
+function breakCycles(
+  sorted: readonly SpanRecord[],
+  roots: readonly string[],
+  childLists: Map<string, string[]>,
+  parents: Map<string, string>,
+  depth: Map<string, number>,
+  repairs: Repairs,
+): string[] {
+  const order = new Map<string, number>();
+  sorted.forEach((span, index) => order.set(span.spanId, index));
+  const newRoots: string[] = [];
+  for (const span of sorted) {
+    if (depth.has(span.spanId)) continue;
+    // Walk up until an id repeats: the ids from its first visit on form the cycle.
+    const seen = new Map<string, number>();
+    const path: string[] = [];
+    let id: string | undefined = span.spanId;
+    while (id !== undefined && !seen.has(id)) {
+      seen.set(id, path.length);
+      path.push(id);
+      id = parents.get(id);
+    }
+    if (id === undefined) continue; // cannot happen: a chain without a cycle ends at a root, which is reached
+    const cycle = path.slice(seen.get(id));
+    const root = cycle.reduce((best, candidate) => (order.get(candidate)! < order.get(best)! ? candidate : best));
+    const parentId = parents.get(root)!;
+    parents.delete(root);
+    const siblings = childLists.get(parentId)!;
+    siblings.splice(siblings.indexOf(root), 1);
+    newRoots.push(root);
+    repairs.cycles.push(root);
+    setDepths([root], 0, childLists, depth);
+  }
+  return [...roots, ...newRoots].sort((a, b) => order.get(a)! - order.get(b)!);
+}

@@ -1,0 +1,137 @@
+import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes } from '../attributes.js';
+import type { AssembledTrace } from './assembleTrace.js';
+import { numberAttribute, stringAttribute } from './spanAttributes.js';
+import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
+import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
+
+/** Options of {@link summarizeTrace}. */
+export interface TraceSummaryOptions {
+  /**
+   * Where in-flight spans end, in ms since the epoch.
+   * @defaultValue the trace's end ({@link AssembledTrace.endMs})
+   */
+  nowMs?: number;
+}
+
+/** The figures of one trace, for a trace list or a header. Times in ms. */
+export interface TraceSummary {
+  readonly traceId: string;
+  /** Name of the first root (by start time); `''` for an empty trace. */
+  readonly rootName: string;
+  /** `gen_ai.agent.name` of the first root when it is an `invoke_agent` span. */
+  readonly agentName: string | undefined;
+  /** The distinct `service.name`s of the spans' resources, sorted. */
+  readonly serviceNames: readonly string[];
+  /** Start of the trace, ms since the epoch. */
+  readonly startMs: number;
+  /** End of the trace, ms since the epoch (`nowMs` while spans are in flight, if later). */
+  readonly endMs: number;
+  /** `endMs - startMs`: the time the user waited. */
+  readonly wallMs: number;
+  readonly spanCount: number;
+  /**
+   * Spans, other than queue and abandoned phase spans, that ended in error: outcome `error` (or, without
+   * `overlap.outcome`, an error status). The root counts too.
+   */
+  readonly errorCount: number;
+  /** Spans (not phase spans) whose outcome is `timeout`; an attempt that timed out and was retried successfully is not one. */
+  readonly timeoutCount: number;
+  /** Spans (not phase spans) whose outcome is `cancelled`. */
+  readonly cancelledCount: number;
+  /** Attempts past the first, summed over spans (`overlap.attempt - 1` where it is above 1). */
+  readonly retryCount: number;
+  readonly inFlightCount: number;
+  /** How the first root ended (see `spanOutcome`); `undefined` while it is in flight or the trace is empty. */
+  readonly outcome: Outcome | undefined;
+  /** The calls that `sumOfCallsMs` adds up. */
+  readonly callCount: number;
+  /**
+   * The durations of the calls added up: spans with `gen_ai.operation.name` `execute_tool` or `chat`, or,
+   * in a trace with none of those, the first root's direct children. In-flight calls count up to `nowMs`.
+   * Calls nested in calls (a tool that runs a sub-agent) are counted at every level.
+   */
+  readonly sumOfCallsMs: number;
+  /**
+   * `max(0, sumOfCallsMs - wallMs)`: how much longer the calls would have taken one after another than
+   * the trace took. Read: "concurrency saved {concurrencySavedMs} ms".
+   */
+  readonly concurrencySavedMs: number;
+  /**
+   * `sumOfCallsMs / wallMs` (1 when `wallMs` is 0): how many calls' worth of time ran per unit of wall
+   * time. Above 1, calls overlapped (a sequential run of the same calls would take `speedup` times as
+   * long, at least); below 1, the calls did not fill the wall time (the agent's own work, gaps).
+   */
+  readonly speedup: number;
+}
+
+/**
+ * Summarises a trace: its root and agent, services, time range, counts of errors, timeouts,
+ * cancellations and retries, and how much its calls overlapped. See each field of
+ * {@link TraceSummary} for its exact definition. The trace is not changed.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeTrace(assembleTrace(spans));
+ * console.log(`concurrency saved ${summary.concurrencySavedMs.toFixed(0)} ms (${summary.speedup.toFixed(1)}×)`);
+ * ```
+ */
+export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptions = {}): TraceSummary {
+  const nowMs = options.nowMs ?? trace.endMs;
+  const rootId = trace.roots[0];
+  const root = rootId === undefined ? undefined : trace.spans.get(rootId);
+  const isAgentRoot = root !== undefined && stringAttribute(root.attributes, GenAiAttributes.OPERATION_NAME) === GenAiOperations.INVOKE_AGENT;
+
+  const serviceNames = new Set<string>();
+  let errorCount = 0;
+  let timeoutCount = 0;
+  let cancelledCount = 0;
+  let retryCount = 0;
+  let anyCall = false;
+  for (const span of trace.spans.values()) {
+    serviceNames.add(span.resource.serviceName);
+    if (isCallSpan(span)) anyCall = true;
+    if (spanPhase(span) !== undefined) continue;
+    const outcome = spanOutcome(span);
+    if (outcome === Outcome.ERROR) errorCount += 1;
+    else if (outcome === Outcome.TIMEOUT) timeoutCount += 1;
+    else if (outcome === Outcome.CANCELLED) cancelledCount += 1;
+    const attempts = numberAttribute(span.attributes, OverlapAttributes.ATTEMPT);
+    if (attempts !== undefined && attempts > 1) retryCount += Math.floor(attempts) - 1;
+  }
+
+  const callIds: string[] = [];
+  if (anyCall) {
+    for (const [spanId, span] of trace.spans) if (isCallSpan(span)) callIds.push(spanId);
+  } else if (rootId !== undefined) {
+    for (const childId of trace.children.get(rootId)!) if (spanPhase(trace.spans.get(childId)!) === undefined) callIds.push(childId);
+  }
+  let sumOfCallsMs = 0;
+  for (const spanId of callIds) {
+    const times = trace.times.get(spanId)!;
+    sumOfCallsMs += spanEndOrNowMs(times, nowMs) - times.startMs;
+  }
+
+  const startMs = trace.startMs;
+  const endMs = traceEndOrNowMs(trace, nowMs);
+  const wallMs = endMs - startMs;
+  return {
+    traceId: trace.traceId,
+    rootName: root?.name ?? '',
+    agentName: isAgentRoot ? stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME) : undefined,
+    serviceNames: [...serviceNames].sort(),
+    startMs,
+    endMs,
+    wallMs,
+    spanCount: trace.spanCount,
+    errorCount,
+    timeoutCount,
+    cancelledCount,
+    retryCount,
+    inFlightCount: trace.inFlightCount,
+    outcome: root === undefined ? undefined : spanOutcome(root),
+    callCount: callIds.length,
+    sumOfCallsMs,
+    concurrencySavedMs: Math.max(0, sumOfCallsMs - wallMs),
+    speedup: wallMs > 0 ? sumOfCallsMs / wallMs : 1,
+  };
+}
