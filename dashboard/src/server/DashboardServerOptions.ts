@@ -59,6 +59,22 @@ export interface DashboardServerOptions {
    */
   tracesIntervalMs?: number;
   /**
+   * OTLP/HTTP traces URLs (Jaeger's `http://host:4318/v1/traces`, a collector) that everything ingested
+   * is forwarded to, through a bounded retry buffer that never blocks ingest.
+   * @defaultValue [] (no forwarding)
+   */
+  forward?: string[];
+  /**
+   * Most MiB waiting per forward target while it is slow or down; the oldest batches are dropped past it.
+   * @defaultValue 32
+   */
+  forwardBufferMb?: number;
+  /**
+   * How long a runner may take to accept a run requested from the page.
+   * @defaultValue 5000
+   */
+  runRequestTimeoutMs?: number;
+  /**
    * Most frequent emission of `spans` events to clients watching a trace, in milliseconds.
    * @defaultValue 50
    */
@@ -77,6 +93,11 @@ const optionsSchema = z.strictObject({
   token: z.string({ error: 'expected a string' }).min(1, 'expected a non-empty string').optional(),
   pageDir: z.string({ error: 'expected a string' }).min(1, 'expected a directory path').default(fileURLToPath(new URL('../../dist/page/', import.meta.url))),
   tracesIntervalMs: z.number({ error: 'expected a number' }).int('expected an integer').min(0, 'expected an integer >= 0').default(DEFAULT_TRACES_INTERVAL_MS),
+  forward: z
+    .array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:4318/v1/traces' }))
+    .default([]),
+  forwardBufferMb: z.number({ error: 'expected a number' }).positive('expected a number of MiB > 0').max(4096, 'expected at most 4096 MiB').default(32),
+  runRequestTimeoutMs: z.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected an integer >= 1').default(5_000),
   spansIntervalMs: z.number({ error: 'expected a number' }).int('expected an integer').min(0, 'expected an integer >= 0').default(DEFAULT_SPANS_INTERVAL_MS),
 });
 
@@ -97,7 +118,7 @@ export function resolveDashboardOptions(options: DashboardServerOptions = {}): R
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const option = issue?.path.length ? issue.path.join('.') : 'options';
-    const received = issue !== undefined && issue.path.length > 0 ? describe((given as Record<string, unknown>)[String(issue.path[0])]) : describe(options);
+    const received = issue !== undefined && issue.path.length > 0 ? describe(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], given)) : describe(options);
     const problem = issue?.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : (issue?.message ?? 'invalid');
     throw new InvalidOptionError(issue?.code === 'unrecognized_keys' ? 'options' : option, `${problem}, received ${received}`);
   }

@@ -15,7 +15,7 @@ import { isInvalidOptionError } from './errors/InvalidOptionError.js';
 import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
 
 const EXIT_USAGE = 2;
-const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', maxSpans: '--max-spans', maxTraces: '--max-traces', maxBodyMb: '--max-body-mb', token: '--token' };
+const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', maxSpans: '--max-spans', maxTraces: '--max-traces', maxBodyMb: '--max-body-mb', token: '--token', forward: '--forward' };
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a non-negative integer.');
@@ -36,6 +36,11 @@ function buildProgram(): Command {
     .addOption(new Option('--max-spans <count>', 'most spans kept in memory').default(DEFAULT_MAX_SPANS).argParser(integer))
     .addOption(new Option('--max-traces <count>', 'most traces kept in memory').default(DEFAULT_MAX_TRACES).argParser(integer))
     .addOption(new Option('--max-body-mb <mib>', 'largest request body, received or inflated, in MiB').default(DEFAULT_MAX_BODY_MB).argParser(positiveNumber))
+    .addOption(
+      new Option('--forward <url>', 'also send everything ingested to this OTLP/HTTP traces URL, such as Jaeger\'s (repeatable)')
+        .env('OVERLAP_DASHBOARD_FORWARD')
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)]),
+    )
     .addOption(new Option('--token <token>', 'require this token on every route and socket (Authorization: Bearer, ?token=, socket auth.token)').env('OVERLAP_DASHBOARD_TOKEN'))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run overlap-dashboard --help for usage)')
@@ -54,14 +59,14 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
-  const flags = program.opts<{ host: string; port: number; maxSpans: number; maxTraces: number; maxBodyMb: number; token?: string }>();
+  const flags = program.opts<{ host: string; port: number; maxSpans: number; maxTraces: number; maxBodyMb: number; token?: string; forward?: string[] }>();
 
   let server: DashboardServer;
   try {
-    server = createDashboardServer({ host: flags.host, port: flags.port, maxSpans: flags.maxSpans, maxTraces: flags.maxTraces, maxBodyMb: flags.maxBodyMb, token: flags.token });
+    server = createDashboardServer({ host: flags.host, port: flags.port, maxSpans: flags.maxSpans, maxTraces: flags.maxTraces, maxBodyMb: flags.maxBodyMb, token: flags.token, forward: flags.forward ?? [] });
   } catch (error) {
     if (isInvalidOptionError(error)) {
-      const flag = FLAG_OF_OPTION[error.option] ?? error.option;
+      const flag = FLAG_OF_OPTION[error.option.split('.')[0]!] ?? error.option;
       process.stderr.write(`overlap-dashboard: invalid ${flag}: ${error.problem}\n`);
       process.exit(EXIT_USAGE);
     }
@@ -78,6 +83,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   process.stdout.write(`Overlap dashboard listening on ${address.url}\n`);
   process.stdout.write(`OTLP/HTTP traces: ${address.url}v1/traces${flags.token === undefined ? '' : ' (token required)'}\n`);
+  for (const target of flags.forward ?? []) process.stdout.write(`Forwarding traces to ${target}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

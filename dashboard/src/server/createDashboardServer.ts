@@ -16,6 +16,10 @@ import { otlpHttpRouter } from './ingest/otlpHttp.js';
 import type { OtlpIngestCounters } from './ingest/otlpHttp.js';
 import { RpcCode, otlpEncodingOf, sendRpcStatus } from './ingest/rpcStatus.js';
 import { RUNNERS_NAMESPACE, attachLiveChannel } from './live/liveChannel.js';
+import { agentRoutes } from './api/agentRoutes.js';
+import { forwardRoutes } from './api/forwardRoutes.js';
+import { OtlpForwarder, type ForwardTargetStats } from './forward/OtlpForwarder.js';
+import { RunnerRegistry } from './runners/RunnerRegistry.js';
 import { TraceStore } from './store/TraceStore.js';
 import type { TraceStoreStats } from './store/TraceStore.js';
 
@@ -33,6 +37,10 @@ export interface HealthResponse {
   uptimeMs: number;
   store: TraceStoreStats;
   ingest: OtlpIngestCounters;
+  /** One entry per `forward` target. */
+  forward: ForwardTargetStats[];
+  /** Runner processes connected to the live channel. */
+  runners: number;
 }
 
 /** What {@link createDashboardServer} returns: the parts, not yet listening. */
@@ -45,6 +53,10 @@ export interface DashboardServer {
   readonly io: SocketServer;
   /** The trace store. */
   readonly store: TraceStore;
+  /** Runner processes connected to `/runners` and the agents they offer. */
+  readonly runners: RunnerRegistry;
+  /** Forwarding to the `forward` targets. */
+  readonly forwarder: OtlpForwarder;
   /** The options with defaults applied. */
   readonly options: ResolvedDashboardServerOptions;
   /** Starts listening on `options.host` and `options.port`. */
@@ -75,6 +87,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   const summaries = new TraceSummaries(store);
   const counters: OtlpIngestCounters = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
   const startedAt = Date.now();
+  const forwarder = new OtlpForwarder({ targets: resolved.forward, maxBufferedBytes: Math.floor(resolved.forwardBufferMb * 1024 * 1024) });
 
   const app = express();
   app.disable('x-powered-by');
@@ -87,13 +100,24 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
       }),
     );
   }
-  app.use(otlpHttpRouter(store, { maxBodyBytes }, counters));
+  app.use(
+    otlpHttpRouter(store, { maxBodyBytes, ...(forwarder.enabled ? { onIngest: (body, encoding) => forwarder.forward(body, encoding) } : {}) }, counters),
+  );
   app.get('/healthz', (_req, res) => {
-    const body: HealthResponse = { status: 'ok', uptimeMs: Date.now() - startedAt, store: store.stats(), ingest: { ...counters } };
+    const body: HealthResponse = {
+      status: 'ok',
+      uptimeMs: Date.now() - startedAt,
+      store: store.stats(),
+      ingest: { ...counters },
+      forward: forwarder.stats(),
+      runners: runners.list().length,
+    };
     res.json(body);
   });
   app.use('/api', traceRoutes(store, summaries));
   app.use('/api', exportRoutes(store, { maxBodyBytes }));
+  app.use('/api', forwardRoutes(store, forwarder));
+  app.use('/api', agentRoutes({ list: () => runners.list(), requestRun: (request) => runners.requestRun(request, resolved.runRequestTimeoutMs) }));
   app.use(pageRoutes(resolved.pageDir));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler);
@@ -104,6 +128,8 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     io.use(requireSocketToken(resolved.token));
     io.of(RUNNERS_NAMESPACE).use(requireSocketToken(resolved.token));
   }
+  const runners = new RunnerRegistry(io.of(RUNNERS_NAMESPACE));
+  const stopAgentEvents = runners.onChange(() => io.of('/').emit('agents', { runners: runners.list() }));
   const detachLive = attachLiveChannel(io, store, {
     summarize: (traceId) => summaries.get(traceId),
     tracesIntervalMs: resolved.tracesIntervalMs,
@@ -116,6 +142,8 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     httpServer,
     io,
     store,
+    runners,
+    forwarder,
     options: resolved,
     listen: () =>
       new Promise<DashboardAddress>((resolve, reject) => {
@@ -131,6 +159,8 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         detachLive();
+        stopAgentEvents();
+        forwarder.close();
         summaries.dispose();
         // io.close() disconnects every socket and closes the HTTP server; idle keep-alive connections are ended too.
         void io.close(() => resolve());

@@ -13,6 +13,11 @@ import type { OtlpEncoding } from './rpcStatus.js';
 export interface OtlpHttpOptions {
   /** Largest body accepted, as received and after inflation, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Called with every request body that decoded, inflated, as received (forwarding uses it). Must not
+   * block: it runs before the response is sent.
+   */
+  onIngest?: (body: Buffer, encoding: OtlpEncoding) => void;
 }
 
 /** Counters of the OTLP endpoint, for `/healthz`. */
@@ -76,6 +81,7 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
       sendBadRequest(res, encoding, error);
       return;
     }
+    options.onIngest?.(body, encoding);
     const added = store.add(spans.spans);
     const rejected: OtlpRejectedSpan[] = [...spans.rejected];
     if (added.dropped > 0) {
