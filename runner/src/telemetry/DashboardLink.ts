@@ -12,6 +12,26 @@ const MAX_PENDING_STARTS = 2_000;
 /** How often pending span starts are sent. */
 const SEND_INTERVAL_MS = 50;
 
+/** A numeric parameter an offered agent takes (a limit, a timeout, a count). */
+export interface OfferedParameter {
+  name: string;
+  description: string;
+  default: number;
+  min: number;
+  max: number;
+}
+
+/** An agent this process offers to run when someone asks from the dashboard's page. */
+export interface OfferedAgent {
+  name: string;
+  title?: string;
+  description?: string;
+  parameters: OfferedParameter[];
+}
+
+/** Called when the dashboard asks this process to run an agent; the parameters are within range. */
+export type RunRequestHandler = (agent: string, params: Record<string, number>) => void | Promise<void>;
+
 /** Counts of the live channel. */
 export interface LiveCounts {
   /** Span starts sent to the dashboard. */
@@ -46,6 +66,49 @@ export class DashboardLink implements SpanProcessor {
     });
     this.socket.on('connect_error', (error: Error) => {
       this.warn(`dashboard at ${url} is unreachable for live updates: ${error.message}`, 'live-connect');
+    });
+  }
+
+  /**
+   * Offers agents on the dashboard's page: registers them now and after every reconnection, and calls
+   * `onRun` when the page asks for a run (the request is acknowledged at once; the run's traces arrive as usual).
+   *
+   * @example
+   * ```ts
+   * telemetry.dashboard?.offerAgents('examples', [{ name: 'burst', parameters: [{ name: 'limit', description: 'permits', default: 3, min: 1, max: 30 }] }],
+   *   (agent, params) => runExample(agent, params));
+   * ```
+   */
+  offerAgents(serviceName: string, agents: OfferedAgent[], onRun: RunRequestHandler): void {
+    const runnerId = `${serviceName}-${process.pid}`;
+    const register = (): void => {
+      this.socket.emit('register', { runnerId, serviceName, agents }, (ack: { ok?: boolean; error?: { message: string } }) => {
+        if (ack?.error) this.warn(`the dashboard refused the agents: ${ack.error.message}`, 'register');
+      });
+    };
+    this.socket.on('connect', register);
+    if (this.socket.connected) register();
+    this.socket.on('run-agent', (payload: { agent?: unknown; params?: unknown }, ack?: (answer: unknown) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      const offered = agents.find((a) => a.name === payload?.agent);
+      if (offered === undefined) {
+        reply({ error: { code: 'unknown_agent', message: `this process does not offer "${String(payload?.agent)}"` } });
+        return;
+      }
+      const given = (payload.params ?? {}) as Record<string, unknown>;
+      const params: Record<string, number> = {};
+      for (const p of offered.parameters) {
+        const value = given[p.name] ?? p.default;
+        if (typeof value !== 'number' || !(value >= p.min && value <= p.max)) {
+          reply({ error: { code: 'invalid_parameter', message: `${p.name}: expected a number from ${p.min} to ${p.max}` } });
+          return;
+        }
+        params[p.name] = value;
+      }
+      reply({ accepted: true });
+      void Promise.resolve()
+        .then(() => onRun(offered.name, params))
+        .catch((error: unknown) => this.warn(`run of "${offered.name}" requested from the page failed: ${(error as Error).message}`, 'run'));
     });
   }
 

@@ -1,3 +1,5 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
 /** An OTLP/HTTP destination for traces: a collector, Jaeger, another dashboard. */
 export interface OtlpTarget {
   /** The traces URL, such as `http://localhost:4318/v1/traces`. */
@@ -46,6 +48,8 @@ export interface TelemetryOptions {
    * @defaultValue true
    */
   useEnvironment?: boolean;
+  /** More span processors to register, such as one that records spans in memory. */
+  spanProcessors?: SpanProcessor[];
   /** More resource attributes, such as `deployment.environment.name`. */
   resourceAttributes?: Record<string, string | number | boolean>;
   /**

@@ -134,7 +134,8 @@ export async function startTelemetry(options: TelemetryOptions = {}, env: NodeJS
       }
     }
   }
-  if (counted.length === 0) warn('no trace destination: set `dashboard`, `otlp`, or the OTEL_EXPORTER_OTLP_* variables');
+  processors.push(...(options.spanProcessors ?? []));
+  if (counted.length === 0 && processors.length === 0) warn('no trace destination: set `dashboard`, `otlp`, or the OTEL_EXPORTER_OTLP_* variables');
 
   // Route the SDK's own warnings (a batch queue overflowing, an exporter error) to `warn`, and count
   // dropped spans, unless the user chose their own diagnostics with OTEL_LOG_LEVEL.

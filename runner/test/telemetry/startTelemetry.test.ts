@@ -173,4 +173,41 @@ describe('startTelemetry()', () => {
     expect(signal).toBe('SIGTERM');
     expect(listener.jsonSpans().map((s) => s.name)).toEqual(['execute_tool lookup']);
   }, 20_000);
+
+  it('DashboardLink.offerAgents() - registers agents, and runs one when the dashboard asks, with defaults filled in', async () => {
+    const http = createServer();
+    const io = new SocketServer(http);
+    const registrations: unknown[] = [];
+    let runnerSocket: import('socket.io').Socket | undefined;
+    io.of('/runners').on('connection', (socket) => {
+      runnerSocket = socket;
+      socket.on('register', (payload: unknown, ack: (a: unknown) => void) => {
+        registrations.push(payload);
+        ack({ ok: true });
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const { port } = http.address() as AddressInfo;
+    handle = await startTelemetry({ dashboard: `http://127.0.0.1:${port}`, flushOnExit: false }, {});
+    const runs: Array<[string, Record<string, number>]> = [];
+    handle.dashboard!.offerAgents(
+      'examples',
+      [{ name: 'burst', parameters: [{ name: 'limit', description: 'permits', default: 3, min: 1, max: 30 }] }],
+      (agent, params) => {
+        runs.push([agent, params]);
+      },
+    );
+    while (registrations.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(registrations[0]).toMatchObject({ serviceName: 'examples', agents: [{ name: 'burst' }] });
+    expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'burst', params: {} })).toEqual({ accepted: true });
+    expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'burst', params: { limit: 99 } })).toMatchObject({
+      error: { code: 'invalid_parameter' },
+    });
+    expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'other', params: {} })).toMatchObject({
+      error: { code: 'unknown_agent' },
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(runs).toEqual([['burst', { limit: 3 }]]);
+  });
 });
