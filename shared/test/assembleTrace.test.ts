@@ -11,7 +11,7 @@ function shape(trace: AssembledTrace): unknown {
   return {
     traceId: trace.traceId,
     spans: [...trace.spans.entries()],
-    times: [...trace.times.entries()],
+    times: [...trace.times.entries()].map(([spanId, times]) => [spanId, times.startMs, times.endMs]),
     roots: trace.roots,
     children: [...trace.children.entries()],
     parents: [...trace.parents.entries()],
@@ -72,6 +72,15 @@ describe('assembleTrace()', () => {
           }
         }
         for (const rootId of trace.roots) expect(trace.depth.get(rootId)).toBe(0);
+        // The nodes say the same as the maps, by reference.
+        expect(trace.rootNodes.map((node) => node.spanId)).toEqual(trace.roots);
+        for (const [spanId, node] of trace.nodes) {
+          expect(node.span).toBe(trace.spans.get(spanId));
+          expect(node.children.map((child) => child.spanId)).toEqual(trace.children.get(spanId));
+          expect(node.parent?.spanId).toBe(trace.parents.get(spanId));
+          expect(node.depth).toBe(trace.depth.get(spanId));
+          for (const child of node.children) expect(child.parent).toBe(node);
+        }
       }),
       { numRuns: 200 },
     );
@@ -129,7 +138,7 @@ describe('assembleTrace()', () => {
     const trace = assembleTrace([deepFreeze(backwards)]);
     const repaired = trace.spans.get(id('a'))!;
     expect(repaired.endTimeUnixNano).toBe(repaired.startTimeUnixNano);
-    expect(trace.times.get(id('a'))).toEqual({ startMs: T0 + 10, endMs: T0 + 10 });
+    expect(trace.times.get(id('a'))).toMatchObject({ startMs: T0 + 10, endMs: T0 + 10 });
     expect(trace.clampedCount).toBe(1);
     expect(trace.warnings).toEqual([expect.stringContaining('ended before they started')]);
   });
@@ -168,6 +177,25 @@ describe('assembleTrace()', () => {
     const spans = Array.from({ length: 50_000 }, (_, i) => span({ id: `s${i}`, parent: i === 0 ? undefined : `s${i - 1}`, start: i, end: 100_000 }));
     const trace = assembleTrace(spans);
     expect(trace.depth.get(id('s49999'))).toBe(49_999);
+  });
+
+  it('assembleTrace() - exposes its id maps as read-only maps that agree with the nodes', () => {
+    const trace = assembleTrace([span({ id: 'root', start: 0, end: 10 }), span({ id: 'kid', parent: 'root', start: 1, end: 2 })]);
+    expect(trace.parents.size).toBe(1);
+    expect(trace.parents.has(id('root'))).toBe(false);
+    expect(trace.parents.get(id('kid'))).toBe(id('root'));
+    expect([...trace.parents.keys()]).toEqual([id('kid')]);
+    expect(trace.spans.size).toBe(2);
+    expect(trace.spans.get('nope')).toBeUndefined();
+    expect(new Map(trace.depth)).toEqual(new Map([[id('root'), 0], [id('kid'), 1]]));
+    expect([...trace.children.values()]).toEqual([[id('kid')], []]);
+    const seen: string[] = [];
+    trace.spans.forEach((record, spanId, map) => {
+      expect(map.get(spanId)).toBe(record);
+      seen.push(spanId);
+    });
+    expect(seen).toEqual([id('root'), id('kid')]);
+    expect(trace.children.get(id('root'))).toBe(trace.children.get(id('root')));
   });
 
   it('assembleTrace() - gives an empty trace for no spans', () => {

@@ -32,6 +32,22 @@ describe('summarizeTrace()', () => {
     expect(summary.traceId).toBe(trace.traceId);
   });
 
+  it('summarizeTrace() - leaves queue time out of the sum: 10 calls of 200 ms under 3 permits save 1,200 ms, not more', () => {
+    const spans = [agentRun({ id: 'run', start: 0, end: 800 })];
+    for (let i = 0; i < 10; i += 1) {
+      const wave = Math.floor(i / 3);
+      const start = wave * 200;
+      // Every call was issued at 0; those in later waves queued until a permit came free.
+      spans.push(toolCall({ id: `c${i}`, parent: 'run', start: 0, end: start + 200, queueWaitMs: start, gates: ['pool'] }));
+      if (start > 0) spans.push(queueSpan({ id: `q${i}`, parent: `c${i}`, start: 0, end: start, gate: 'pool' }));
+    }
+    const summary = summarizeTrace(assembleTrace(spans));
+    expect(summary.callCount).toBe(10);
+    expect(summary.sumOfCallsMs).toBe(2000);
+    expect(summary.concurrencySavedMs).toBe(1200);
+    expect(summary.speedup).toBe(2.5);
+  });
+
   it('summarizeTrace() - saves nothing when calls ran one after another, and says so with a speedup below 1', () => {
     const summary = summarizeTrace(
       assembleTrace([

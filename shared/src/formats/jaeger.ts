@@ -174,7 +174,9 @@ function toJaegerSpan(span: SpanRecord, processID: string): JaegerSpan {
   if (anyLinkExtra) tags.push({ key: TAG.LINKS, type: 'string', value: JSON.stringify(linkExtras) });
   const scopeExtra = definedOnly({
     tags: span.scope.attributes === undefined ? undefined : encodedAttributes(span.scope.attributes),
-    droppedAttributesCount: span.scope.droppedAttributesCount, schemaUrl: span.scope.schemaUrl });
+    droppedAttributesCount: span.scope.droppedAttributesCount,
+    schemaUrl: span.scope.schemaUrl,
+  });
   if (Object.keys(scopeExtra).length > 0) tags.push({ key: TAG.SCOPE, type: 'string', value: JSON.stringify(scopeExtra) });
 
   const jaegerSpan: JaegerSpan = {
@@ -286,12 +288,12 @@ function readTrace(trace: unknown, path: string, spans: SpanRecord[], problems: 
     return;
   }
   const processes = (trace.processes ?? {}) as Record<string, unknown>;
-  const resources = new Map<string, ResourceRecord>();
-  const resourceOf = (processId: string, processPath: string, process: unknown): ResourceRecord | undefined => {
-    const cached = resources.get(processId);
-    if (cached !== undefined) return cached;
-    const resource = readProcess(process, processPath, problems, warn);
-    if (resource !== undefined) resources.set(processId, resource);
+  // Spans of one process share its resource; a broken process is reported once, not once per span.
+  const resources = new Map<string, ResourceRecord | undefined>();
+  const resourceOf = (processId: string, processPath: string, jaegerProcess: unknown): ResourceRecord | undefined => {
+    if (resources.has(processId)) return resources.get(processId);
+    const resource = readProcess(jaegerProcess, processPath, problems, warn);
+    resources.set(processId, resource);
     return resource;
   };
   if (Array.isArray(trace.warnings)) for (const warning of trace.warnings) if (typeof warning === 'string') warn(`${path}: ${warning}`);
@@ -320,18 +322,18 @@ function readTrace(trace: unknown, path: string, spans: SpanRecord[], problems: 
   });
 }
 
-function readProcess(process: unknown, path: string, problems: ProblemList, warn: Warn): ResourceRecord | undefined {
-  if (!isObject(process) || typeof process.serviceName !== 'string') {
-    problems.add(`${path}: expected a process with a string serviceName, got ${describeValue(process)}`);
+function readProcess(jaegerProcess: unknown, path: string, problems: ProblemList, warn: Warn): ResourceRecord | undefined {
+  if (!isObject(jaegerProcess) || typeof jaegerProcess.serviceName !== 'string') {
+    problems.add(`${path}: expected a process with a string serviceName, got ${describeValue(jaegerProcess)}`);
     return undefined;
   }
-  const tags = readTagList(process.tags, `${path}.tags`, problems);
+  const tags = readTagList(jaegerProcess.tags, `${path}.tags`, problems);
   if (tags === undefined) return undefined;
   const { attributes, special } = decodeTags(tags, PROCESS_RESERVED, path, warn);
   if (special.get(TAG.SERVICE_NAME_ABSENT) !== true && !Object.hasOwn(attributes, 'service.name')) {
-    attributes['service.name'] = process.serviceName;
+    attributes['service.name'] = jaegerProcess.serviceName;
   }
-  const resource: ResourceRecord = { serviceName: process.serviceName, attributes };
+  const resource: ResourceRecord = { serviceName: jaegerProcess.serviceName, attributes };
   const extra = parseJsonObject(special.get(TAG.RESOURCE), `${path} tag ${TAG.RESOURCE}`, warn);
   if (typeof extra.droppedAttributesCount === 'number') resource.droppedAttributesCount = extra.droppedAttributesCount;
   if (typeof extra.schemaUrl === 'string') resource.schemaUrl = extra.schemaUrl;

@@ -2,6 +2,7 @@ import { nanosToMs } from '../model.js';
 import type { SpanRecord } from '../model.js';
 import { canonicalJson } from './canonicalJson.js';
 import { compareNanos } from './compareNanos.js';
+import { NodeMapView } from './NodeMapView.js';
 
 /** A span's times in milliseconds since the epoch (via {@link nanosToMs}). */
 export interface SpanTimes {
@@ -11,12 +12,41 @@ export interface SpanTimes {
 }
 
 /**
+ * A span in an assembled trace, linked to its parent and children by reference, with its times and
+ * depth: what the layout maths walk, so they need no map lookup per step.
+ */
+export interface TraceNode extends SpanTimes {
+  readonly spanId: string;
+  readonly span: SpanRecord;
+  /** 0 for roots, parent depth + 1 below. */
+  readonly depth: number;
+  /** The parent in the trace; `undefined` for roots (orphans included). */
+  readonly parent: TraceNode | undefined;
+  /** Sorted by start time, ties by span id. */
+  readonly children: readonly TraceNode[];
+}
+
+interface MutableNode {
+  spanId: string;
+  span: SpanRecord;
+  startMs: number;
+  endMs: number | undefined;
+  depth: number;
+  parent: MutableNode | undefined;
+  children: MutableNode[];
+}
+
+/**
  * One trace's spans, repaired and linked into a forest. Built by {@link assembleTrace}; every map is keyed
- * by span id (after renaming, see {@link AssembledTrace.renamedCount}).
+ * by span id (after renaming, see {@link AssembledTrace.renamedCount}). `nodes` is the one real map;
+ * `spans`, `children`, `parents` and `depth` are read-only views of it (they behave as `ReadonlyMap`s but
+ * are not `Map` instances: `new Map(trace.spans)` makes a copy). Walk `rootNodes` and each node's
+ * `children` in hot loops: that needs no lookups at all.
  *
  * Invariants:
  * - every span id in `roots`, `children`, `parents` and `depth` is a key of `spans`, and each span appears
- *   exactly once in `roots` or in one `children` list;
+ *   exactly once in `roots` or in one `children` list; `nodes`, `rootNodes` and each node's `children`
+ *   say the same by reference;
  * - `roots` and every `children` list are sorted by start time, ties broken by span id (code-unit order),
  *   so the order does not depend on the order the spans arrived in;
  * - `depth` is 0 for roots and parent depth + 1 below;
@@ -25,12 +55,16 @@ export interface SpanTimes {
 export interface AssembledTrace {
   /** The trace id (the most common one when the input mixed several, see `warnings`); `''` when empty. */
   readonly traceId: string;
-  /** The spans by id, in start-time order. */
+  /** The spans by id, in start-time order (ties by span id). */
   readonly spans: ReadonlyMap<string, SpanRecord>;
-  /** Each span's start and end in milliseconds. */
+  /** Each span's start and end in milliseconds (the same map as `nodes`, seen as times). */
   readonly times: ReadonlyMap<string, SpanTimes>;
+  /** Each span's node: the span, its times, depth, parent and children, linked by reference. */
+  readonly nodes: ReadonlyMap<string, TraceNode>;
   /** Spans without a parent in the trace: true roots, orphans and spans that broke a parent cycle. */
   readonly roots: readonly string[];
+  /** The nodes of `roots`, in the same order. */
+  readonly rootNodes: readonly TraceNode[];
   /** Every span's children (an empty list for a leaf). */
   readonly children: ReadonlyMap<string, readonly string[]>;
   /** Each non-root span's parent; roots have no entry. */
@@ -62,6 +96,8 @@ export interface AssembledTrace {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+/** Shared by every leaf until it gets a child (never pushed to: see where children are linked). */
+const NO_CHILDREN = Object.freeze([]) as unknown as MutableNode[];
 const MAX_EXAMPLES = 5;
 
 /**
@@ -84,8 +120,8 @@ const MAX_EXAMPLES = 5;
  * The result does not depend on the order of the input, nor on extra duplicates or in-flight versions
  * of spans that also arrived ended (only the repair counts and warnings differ).
  *
- * Runs in O(n log n) for n spans: one map by id, one sort; the canonical JSON needed to compare versions
- * is computed only for span ids seen more than once.
+ * Runs in O(n log n) for n spans: two maps by id, one sort; the canonical JSON needed to compare
+ * versions is computed only for span ids seen more than once.
  *
  * @example
  * ```ts
@@ -148,52 +184,53 @@ export function assembleTrace(spans: readonly SpanRecord[]): AssembledTrace {
       compareNanos(a.span.startTimeUnixNano, b.span.startTimeUnixNano) ||
       (a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0),
   );
-  const kept = entries.map((entry) => entry.span);
-
-  const spanMap = new Map<string, SpanRecord>();
-  const times = new Map<string, SpanTimes>();
+  // One node per span, in sorted order; nodes are linked by reference so the layout maths can walk the
+  // tree without a map lookup per step.
+  const nodes = new Map<string, MutableNode>();
+  const nodeList: MutableNode[] = [];
   let startMs = Infinity;
   let endMs = -Infinity;
   let inFlightCount = 0;
   for (const { span, startMs: spanStartMs } of entries) {
-    spanMap.set(span.spanId, span);
     const spanEndMs = span.endTimeUnixNano === undefined ? undefined : nanosToMs(span.endTimeUnixNano);
-    times.set(span.spanId, { startMs: spanStartMs, endMs: spanEndMs });
+    const node: MutableNode = { spanId: span.spanId, span, startMs: spanStartMs, endMs: spanEndMs, depth: -1, parent: undefined, children: NO_CHILDREN };
+    nodes.set(span.spanId, node);
+    nodeList.push(node);
     if (spanEndMs === undefined) inFlightCount += 1;
     if (spanStartMs < startMs) startMs = spanStartMs;
     const latestMs = spanEndMs ?? spanStartMs;
     if (latestMs > endMs) endMs = latestMs;
   }
 
-  // Spans are visited in sorted order, so every children list and the roots come out sorted.
-  const childLists = new Map<string, string[]>();
-  const parents = new Map<string, string>();
-  let roots: string[] = [];
-  for (const span of kept) {
-    const parentId = span.parentSpanId;
-    if (parentId === undefined) {
-      roots.push(span.spanId);
-    } else if (parentId === span.spanId || !spanMap.has(parentId)) {
-      roots.push(span.spanId);
-      if (parentId === span.spanId) repairs.cycles.push(span.spanId);
-      else repairs.orphans.push(span.spanId);
-    } else {
-      parents.set(span.spanId, parentId);
-      const siblings = childLists.get(parentId);
-      if (siblings === undefined) childLists.set(parentId, [span.spanId]);
-      else siblings.push(span.spanId);
+  // Nodes are visited in sorted order, so every children list and the roots come out sorted.
+  let rootNodes: MutableNode[] = [];
+  for (const node of nodeList) {
+    const parentId = node.span.parentSpanId;
+    const parent = parentId === undefined || parentId === node.spanId ? undefined : nodes.get(parentId);
+    if (parent !== undefined) {
+      node.parent = parent;
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+      continue;
     }
+    rootNodes.push(node);
+    if (parentId === node.spanId) repairs.cycles.push(node.spanId);
+    else if (parentId !== undefined) repairs.orphans.push(node.spanId);
   }
+  const reached = setDepths(rootNodes);
+  if (reached < nodeList.length) rootNodes = breakCycles(nodeList, rootNodes, reached, repairs);
 
-  const depth = new Map<string, number>();
-  setDepths(roots, 0, childLists, depth);
-  if (depth.size < kept.length) {
-    roots = breakCycles(kept, roots, childLists, parents, depth, repairs);
-  }
-
-  const children = new Map<string, readonly string[]>();
-  for (const span of kept) children.set(span.spanId, childLists.get(span.spanId) ?? EMPTY);
-
+  // The id-keyed maps are views of `nodes`: one map filled instead of five.
+  const childIds = new WeakMap<TraceNode, readonly string[]>();
+  const childIdsOf = (node: TraceNode): readonly string[] => {
+    if (node.children.length === 0) return EMPTY;
+    let ids = childIds.get(node);
+    if (ids === undefined) {
+      ids = Object.freeze(node.children.map((child) => child.spanId));
+      childIds.set(node, ids);
+    }
+    return ids;
+  };
   let traceId = '';
   let traceIdCount = 0;
   for (const [id, count] of traceIdCounts) {
@@ -212,15 +249,17 @@ export function assembleTrace(spans: readonly SpanRecord[]): AssembledTrace {
 
   return {
     traceId,
-    spans: spanMap,
-    times,
-    roots,
-    children,
-    parents,
-    depth,
-    startMs: kept.length === 0 ? 0 : startMs,
-    endMs: kept.length === 0 ? 0 : endMs,
-    spanCount: kept.length,
+    spans: new NodeMapView(nodes, (node) => node.span),
+    times: nodes,
+    nodes,
+    roots: rootNodes.map((node) => node.spanId),
+    rootNodes,
+    children: new NodeMapView(nodes, childIdsOf),
+    parents: new NodeMapView(nodes, (node) => node.parent?.spanId),
+    depth: new NodeMapView(nodes, (node) => node.depth),
+    startMs: nodeList.length === 0 ? 0 : startMs,
+    endMs: nodeList.length === 0 ? 0 : endMs,
+    spanCount: nodeList.length,
     inFlightCount,
     orphanCount: repairs.orphans.length,
     duplicateCount: repairs.duplicateCount,
@@ -323,60 +362,56 @@ function fullness(span: SpanRecord): number {
   return Object.keys(span.attributes).length + span.events.length + span.links.length;
 }
 
-/** Depth-first from `starts`, without recursion (a trace can be a chain thousands of spans deep). */
-function setDepths(starts: readonly string[], startDepth: number, childLists: ReadonlyMap<string, readonly string[]>, depth: Map<string, number>): void {
-  const ids: string[] = [...starts];
-  const levels: number[] = starts.map(() => startDepth);
-  while (ids.length > 0) {
-    const id = ids.pop()!;
-    const level = levels.pop()!;
-    if (depth.has(id)) continue;
-    depth.set(id, level);
-    const children = childLists.get(id);
-    if (children === undefined) continue;
-    for (const child of children) {
-      ids.push(child);
-      levels.push(level + 1);
+/** Sets the depth of every node under `starts` (depth-first, without recursion: a trace can be a chain thousands of spans deep); returns how many it reached. */
+function setDepths(starts: readonly MutableNode[]): number {
+  let reached = 0;
+  const stack: MutableNode[] = [];
+  for (const start of starts) {
+    start.depth = 0;
+    stack.push(start);
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    reached += 1;
+    for (const child of node.children) {
+      child.depth = node.depth + 1;
+      stack.push(child);
     }
   }
+  return reached;
 }
 
 /**
- * Spans not reached from a root hang in (or under) a cycle of parent ids. For each such cycle, its
- * earliest span (in sorted order) becomes a root. Returns the new, sorted, roots.
+ * Nodes not reached from a root hang in (or under) a cycle of parent ids. For each such cycle, its
+ * earliest node (in sorted order) becomes a root. Returns the new, sorted, roots.
  */
-function breakCycles(
-  sorted: readonly SpanRecord[],
-  roots: readonly string[],
-  childLists: Map<string, string[]>,
-  parents: Map<string, string>,
-  depth: Map<string, number>,
-  repairs: Repairs,
-): string[] {
-  const order = new Map<string, number>();
-  sorted.forEach((span, index) => order.set(span.spanId, index));
-  const newRoots: string[] = [];
-  for (const span of sorted) {
-    if (depth.has(span.spanId)) continue;
-    // Walk up until an id repeats: the ids from its first visit on form the cycle.
-    const seen = new Map<string, number>();
-    const path: string[] = [];
-    let id: string | undefined = span.spanId;
-    while (id !== undefined && !seen.has(id)) {
-      seen.set(id, path.length);
-      path.push(id);
-      id = parents.get(id);
+function breakCycles(sorted: readonly MutableNode[], roots: readonly MutableNode[], reachedSoFar: number, repairs: Repairs): MutableNode[] {
+  const order = new Map<MutableNode, number>();
+  sorted.forEach((node, index) => order.set(node, index));
+  const newRoots: MutableNode[] = [];
+  let reached = reachedSoFar;
+  for (const start of sorted) {
+    if (reached === sorted.length) break;
+    if (start.depth >= 0) continue;
+    // Walk up until a node repeats: the nodes from its first visit on form the cycle. (A chain without
+    // a cycle ends at a root, and everything under a root has its depth already.)
+    const seen = new Map<MutableNode, number>();
+    const path: MutableNode[] = [];
+    let node: MutableNode | undefined = start;
+    while (node !== undefined && !seen.has(node)) {
+      seen.set(node, path.length);
+      path.push(node);
+      node = node.parent;
     }
-    if (id === undefined) continue; // cannot happen: a chain without a cycle ends at a root, which is reached
-    const cycle = path.slice(seen.get(id));
+    if (node === undefined) continue;
+    const cycle = path.slice(seen.get(node));
     const root = cycle.reduce((best, candidate) => (order.get(candidate)! < order.get(best)! ? candidate : best));
-    const parentId = parents.get(root)!;
-    parents.delete(root);
-    const siblings = childLists.get(parentId)!;
-    siblings.splice(siblings.indexOf(root), 1);
+    const parent = root.parent!;
+    parent.children = parent.children.filter((sibling) => sibling !== root);
+    root.parent = undefined;
     newRoots.push(root);
-    repairs.cycles.push(root);
-    setDepths([root], 0, childLists, depth);
+    repairs.cycles.push(root.spanId);
+    reached += setDepths([root]);
   }
   return [...roots, ...newRoots].sort((a, b) => order.get(a)! - order.get(b)!);
 }

@@ -1,10 +1,9 @@
 import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase } from '../attributes.js';
 import { nanosToMs } from '../model.js';
-import type { SpanRecord } from '../model.js';
-import type { AssembledTrace } from './assembleTrace.js';
+import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute, stringListAttribute } from './spanAttributes.js';
 import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
-import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
+import { traceEndOrNowMs } from './traceClock.js';
 
 /** Options of {@link concurrencyTimeline}. */
 export interface ConcurrencyTimelineOptions {
@@ -61,10 +60,66 @@ export interface ConcurrencyTimeline {
 /** Errors of a failed attempt that mean it never got past its gates. */
 const NEVER_RAN_ERRORS: ReadonlySet<string> = new Set(['OVERLAP_CIRCUIT_OPEN', 'OVERLAP_QUEUE_FULL']);
 
-interface Delta {
-  tMs: number;
-  inFlight: number;
-  queued: number;
+/**
+ * The changes of one series, as four lists of times (sorted later as typed arrays, which is much
+ * faster than sorting objects): when a holder or waiter arrives or leaves.
+ */
+class SeriesBuilder {
+  readonly inFlightStarts: number[] = [];
+  readonly inFlightEnds: number[] = [];
+  readonly queuedStarts: number[] = [];
+  readonly queuedEnds: number[] = [];
+  callCount = 0;
+
+  addInFlight(fromMs: number, toMs: number): void {
+    if (toMs <= fromMs) return;
+    this.inFlightStarts.push(fromMs);
+    this.inFlightEnds.push(toMs);
+  }
+
+  addQueued(fromMs: number, toMs: number): void {
+    if (toMs <= fromMs) return;
+    this.queuedStarts.push(fromMs);
+    this.queuedEnds.push(toMs);
+  }
+
+  build(startMs: number): ConcurrencySeries {
+    const lists = [this.inFlightStarts, this.inFlightEnds, this.queuedStarts, this.queuedEnds].map((list) => Float64Array.from(list).sort());
+    const [inStarts, inEnds, qStarts, qEnds] = lists as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const points: ConcurrencyPoint[] = [{ tMs: startMs, inFlight: 0, queued: 0 }];
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let inFlight = 0;
+    let queued = 0;
+    let maxInFlight = 0;
+    let maxQueued = 0;
+    for (;;) {
+      const tMs = Math.min(inStarts[a] ?? Infinity, inEnds[b] ?? Infinity, qStarts[c] ?? Infinity, qEnds[d] ?? Infinity);
+      if (tMs === Infinity) break;
+      while (inStarts[a] === tMs) (a += 1), (inFlight += 1);
+      while (inEnds[b] === tMs) (b += 1), (inFlight -= 1);
+      while (qStarts[c] === tMs) (c += 1), (queued += 1);
+      while (qEnds[d] === tMs) (d += 1), (queued -= 1);
+      const previous = points[points.length - 1]!;
+      if (previous.inFlight === inFlight && previous.queued === queued) continue;
+      const point = { tMs, inFlight, queued };
+      // Times are grouped, so only the opening point at `startMs` can share a time with a change.
+      if (previous.tMs === tMs) points[points.length - 1] = point;
+      else points.push(point);
+      if (inFlight > maxInFlight) maxInFlight = inFlight;
+      if (queued > maxQueued) maxQueued = queued;
+    }
+    return { points, maxInFlight, maxQueued, callCount: this.callCount };
+  }
+}
+
+interface QueueWait {
+  gate: string;
+  startMs: number;
+  endMs: number;
+  failed: boolean;
 }
 
 interface Attempt {
@@ -73,7 +128,7 @@ interface Attempt {
   endMs: number;
   /** It failed before reaching its gates (open circuit, full queue), so it held nothing. */
   heldNothing: boolean;
-  queueSpans: Array<{ gate: string; startMs: number; endMs: number; failed: boolean }>;
+  queueWaits: QueueWait[];
 }
 
 /**
@@ -107,122 +162,115 @@ export function concurrencyTimeline(trace: AssembledTrace, options: ConcurrencyT
   const nowMs = options.nowMs ?? trace.endMs;
   const startMs = trace.startMs;
   const endMs = traceEndOrNowMs(trace, nowMs);
-  const endOf = (spanId: string): number => spanEndOrNowMs(trace.times.get(spanId)!, nowMs);
+  const endOf = (node: TraceNode): number => node.endMs ?? Math.max(node.startMs, nowMs);
 
-  const gateDeltas = new Map<string, Delta[]>();
-  const gateCalls = new Map<string, number>();
+  const gateSeries = new Map<string, SeriesBuilder>();
   const gateKinds = new Map<string, string>();
-  const deltasOf = (gate: string): Delta[] => {
-    let deltas = gateDeltas.get(gate);
-    if (deltas === undefined) {
-      deltas = [];
-      gateDeltas.set(gate, deltas);
+  const seriesOf = (gate: string): SeriesBuilder => {
+    let series = gateSeries.get(gate);
+    if (series === undefined) {
+      series = new SeriesBuilder();
+      gateSeries.set(gate, series);
     }
-    return deltas;
+    return series;
   };
 
   let anyCallSpan = false;
-  for (const span of trace.spans.values()) {
-    if (isCallSpan(span)) {
+  for (const node of trace.nodes.values()) {
+    if (isCallSpan(node.span)) {
       anyCallSpan = true;
       break;
     }
   }
-  const overallDeltas: Delta[] = [];
-  let overallCalls = 0;
+  const overall = new SeriesBuilder();
 
-  for (const [spanId, span] of trace.spans) {
+  for (const node of trace.nodes.values()) {
+    const span = node.span;
     const phase = spanPhase(span);
-    const startOfSpan = trace.times.get(spanId)!.startMs;
     if (phase === Phase.QUEUE) {
       const gate = stringAttribute(span.attributes, OverlapAttributes.GATE);
       if (gate !== undefined) {
-        pushInterval(deltasOf(gate), startOfSpan, endOf(spanId), 0, 1);
+        seriesOf(gate).addQueued(node.startMs, endOf(node));
         const kind = stringAttribute(span.attributes, OverlapAttributes.GATE_KIND);
         if (kind !== undefined && !gateKinds.has(gate)) gateKinds.set(gate, kind);
       }
       continue;
     }
-    if (phase === undefined) {
-      const gates = stringListAttribute(span.attributes, OverlapAttributes.GATE);
-      const queueChildren = childrenInPhase(trace, spanId, Phase.QUEUE);
-      for (const child of queueChildren) {
-        const gate = stringAttribute(child.attributes, OverlapAttributes.GATE);
-        if (gate !== undefined && !gates.includes(gate)) gates.push(gate);
+    if (phase !== undefined) continue;
+
+    let queueWaits: QueueWait[] | undefined;
+    let abandoned: TraceNode[] | undefined;
+    for (const child of node.children) {
+      const childPhase = spanPhase(child.span);
+      if (childPhase === Phase.QUEUE) {
+        const gate = stringAttribute(child.span.attributes, OverlapAttributes.GATE);
+        if (gate !== undefined) (queueWaits ??= []).push({ gate, startMs: child.startMs, endMs: endOf(child), failed: child.span.status.code === 'error' });
+      } else if (childPhase === Phase.ABANDONED) {
+        (abandoned ??= []).push(child);
       }
-      if (gates.length > 0) {
-        for (const [gate, holds] of gateHolds(trace, span, gates, queueChildren, endOf)) {
-          gateCalls.set(gate, (gateCalls.get(gate) ?? 0) + 1);
-          const deltas = deltasOf(gate);
-          for (const [fromMs, toMs] of holds) pushInterval(deltas, fromMs, toMs, 1, 0);
-        }
+    }
+
+    const gates = stringListAttribute(span.attributes, OverlapAttributes.GATE);
+    if (queueWaits !== undefined) for (const wait of queueWaits) if (!gates.includes(wait.gate)) gates.push(wait.gate);
+    if (gates.length > 0) {
+      const holds = gateHolds(node, gates, queueWaits ?? [], abandoned ?? [], endOf);
+      for (const gate of gates) {
+        const series = seriesOf(gate);
+        series.callCount += 1;
+        for (const [fromMs, toMs] of holds.get(gate)!) series.addInFlight(fromMs, toMs);
       }
-      const isOverallCall = anyCallSpan ? isCallSpan(span) : trace.parents.has(spanId);
-      if (isOverallCall) {
-        overallCalls += 1;
-        pushInterval(overallDeltas, startOfSpan, endOf(spanId), 1, 0);
-        const waits = mergeIntervals(queueChildren.map((child) => [trace.times.get(child.spanId)!.startMs, endOf(child.spanId)]));
-        for (const [fromMs, toMs] of waits) pushInterval(overallDeltas, fromMs, toMs, 0, 1);
+    }
+
+    if (anyCallSpan ? isCallSpan(span) : node.parent !== undefined) {
+      overall.callCount += 1;
+      overall.addInFlight(node.startMs, endOf(node));
+      if (queueWaits !== undefined) {
+        for (const [fromMs, toMs] of mergeIntervals(queueWaits.map((wait) => [wait.startMs, wait.endMs]))) overall.addQueued(fromMs, toMs);
       }
     }
   }
 
-  const gates: GateConcurrency[] = [...gateDeltas.keys()].sort().map((gate) => ({
+  const gates: GateConcurrency[] = [...gateSeries.keys()].sort().map((gate) => ({
     gate,
     kind: gateKinds.get(gate),
-    ...stepSeries(gateDeltas.get(gate)!, startMs),
-    callCount: gateCalls.get(gate) ?? 0,
+    ...gateSeries.get(gate)!.build(startMs),
   }));
-  return { startMs, endMs, gates, overall: { ...stepSeries(overallDeltas, startMs), callCount: overallCalls } };
-}
-
-function childrenInPhase(trace: AssembledTrace, spanId: string, phase: Phase): SpanRecord[] {
-  const found: SpanRecord[] = [];
-  for (const childId of trace.children.get(spanId)!) {
-    const child = trace.spans.get(childId)!;
-    if (spanPhase(child) === phase) found.push(child);
-  }
-  return found;
+  return { startMs, endMs, gates, overall: overall.build(startMs) };
 }
 
 /** The intervals during which `call` held each of `gates`, per the rules of {@link concurrencyTimeline}. */
 function gateHolds(
-  trace: AssembledTrace,
-  call: SpanRecord,
+  call: TraceNode,
   gates: readonly string[],
-  queueChildren: readonly SpanRecord[],
-  endOf: (spanId: string) => number,
+  queueWaits: readonly QueueWait[],
+  abandoned: readonly TraceNode[],
+  endOf: (node: TraceNode) => number,
 ): Map<string, Array<[number, number]>> {
-  const attempts = attemptsOf(trace, call, endOf);
-  for (const child of queueChildren) {
-    const gate = stringAttribute(child.attributes, OverlapAttributes.GATE);
-    if (gate === undefined) continue;
-    const startMs = trace.times.get(child.spanId)!.startMs;
-    attemptAt(attempts, startMs).queueSpans.push({ gate, startMs, endMs: endOf(child.spanId), failed: child.status.code === 'error' });
-  }
-  for (const abandoned of childrenInPhase(trace, call.spanId, Phase.ABANDONED)) {
-    const number = numberAttribute(abandoned.attributes, OverlapAttributes.ATTEMPT);
-    const startMs = trace.times.get(abandoned.spanId)!.startMs;
-    const attempt = attempts.find((candidate) => candidate.number === number) ?? attemptEndingNear(attempts, startMs);
-    attempt.endMs = Math.max(attempt.endMs, endOf(abandoned.spanId));
+  const attempts = attemptsOf(call, endOf);
+  for (const wait of queueWaits) attemptAt(attempts, wait.startMs).queueWaits.push(wait);
+  for (const body of abandoned) {
+    const number = numberAttribute(body.span.attributes, OverlapAttributes.ATTEMPT);
+    const attempt = attempts.find((candidate) => candidate.number === number) ?? attemptEndingNear(attempts, body.startMs);
+    attempt.endMs = Math.max(attempt.endMs, endOf(body));
   }
   const last = attempts[attempts.length - 1]!;
-  if (spanOutcome(call) === Outcome.REJECTED && !last.queueSpans.some((queue) => queue.failed)) last.heldNothing = true;
+  if (spanOutcome(call.span) === Outcome.REJECTED && !last.queueWaits.some((wait) => wait.failed)) last.heldNothing = true;
 
-  const holds = new Map<string, Array<[number, number]>>(gates.map((gate) => [gate, []]));
+  const holds = new Map<string, Array<[number, number]>>();
+  for (const gate of gates) holds.set(gate, []);
   for (const attempt of attempts) {
     if (attempt.heldNothing) continue;
     let cursor = attempt.startMs;
     let releaseMs = attempt.endMs;
     const held: Array<[string, number]> = [];
     for (const gate of gates) {
-      const queue = attempt.queueSpans.find((candidate) => candidate.gate === gate);
-      if (queue !== undefined && queue.failed) {
+      const wait = attempt.queueWaits.find((candidate) => candidate.gate === gate);
+      if (wait !== undefined && wait.failed) {
         // The wait for this gate failed: the attempt ended there, holding only the gates before it.
-        releaseMs = queue.endMs;
+        releaseMs = wait.endMs;
         break;
       }
-      if (queue !== undefined) cursor = Math.max(cursor, queue.endMs);
+      if (wait !== undefined) cursor = Math.max(cursor, wait.endMs);
       held.push([gate, cursor]);
     }
     for (const [gate, fromMs] of held) {
@@ -233,30 +281,35 @@ function gateHolds(
 }
 
 /** A call's attempts, cut at its back-off events: each back-off ends one attempt and, after its delay, starts the next. */
-function attemptsOf(trace: AssembledTrace, call: SpanRecord, endOf: (spanId: string) => number): Attempt[] {
-  const callStartMs = trace.times.get(call.spanId)!.startMs;
-  const callEndMs = endOf(call.spanId);
-  const backoffs = call.events
-    .filter((event) => event.name === OverlapEvents.RETRY_BACKOFF)
-    .map((event) => ({ tMs: nanosToMs(event.timeUnixNano), delayMs: Math.max(0, numberAttribute(event.attributes, OverlapAttributes.RETRY_DELAY_MS) ?? 0) }))
-    .filter((backoff) => backoff.tMs >= callStartMs && backoff.tMs <= callEndMs)
-    .sort((a, b) => a.tMs - b.tMs);
-  const neverRan = new Set<number>();
-  for (const event of call.events) {
-    if (event.name !== OverlapEvents.ATTEMPT_FAILED) continue;
-    const number = numberAttribute(event.attributes, OverlapAttributes.ATTEMPT);
-    const type = stringAttribute(event.attributes, GenAiAttributes.ERROR_TYPE);
-    if (number !== undefined && type !== undefined && NEVER_RAN_ERRORS.has(type)) neverRan.add(number);
+function attemptsOf(call: TraceNode, endOf: (node: TraceNode) => number): Attempt[] {
+  const callStartMs = call.startMs;
+  const callEndMs = endOf(call);
+  let backoffs: Array<{ tMs: number; delayMs: number }> | undefined;
+  let neverRan: Set<number> | undefined;
+  for (const event of call.span.events) {
+    if (event.name === OverlapEvents.RETRY_BACKOFF) {
+      const tMs = nanosToMs(event.timeUnixNano);
+      if (tMs < callStartMs || tMs > callEndMs) continue;
+      const delayMs = Math.max(0, numberAttribute(event.attributes, OverlapAttributes.RETRY_DELAY_MS) ?? 0);
+      (backoffs ??= []).push({ tMs, delayMs });
+    } else if (event.name === OverlapEvents.ATTEMPT_FAILED) {
+      const number = numberAttribute(event.attributes, OverlapAttributes.ATTEMPT);
+      const type = stringAttribute(event.attributes, GenAiAttributes.ERROR_TYPE);
+      if (number !== undefined && type !== undefined && NEVER_RAN_ERRORS.has(type)) (neverRan ??= new Set()).add(number);
+    }
   }
   const attempts: Attempt[] = [];
   let startMs = callStartMs;
-  for (const backoff of backoffs) {
-    const number = attempts.length + 1;
-    attempts.push({ number, startMs, endMs: Math.max(startMs, backoff.tMs), heldNothing: neverRan.has(number), queueSpans: [] });
-    startMs = Math.min(callEndMs, Math.max(startMs, backoff.tMs + backoff.delayMs));
+  if (backoffs !== undefined) {
+    backoffs.sort((a, b) => a.tMs - b.tMs);
+    for (const backoff of backoffs) {
+      const number = attempts.length + 1;
+      attempts.push({ number, startMs, endMs: Math.max(startMs, backoff.tMs), heldNothing: neverRan?.has(number) ?? false, queueWaits: [] });
+      startMs = Math.min(callEndMs, Math.max(startMs, backoff.tMs + backoff.delayMs));
+    }
   }
   const number = attempts.length + 1;
-  attempts.push({ number, startMs, endMs: callEndMs, heldNothing: neverRan.has(number), queueSpans: [] });
+  attempts.push({ number, startMs, endMs: callEndMs, heldNothing: neverRan?.has(number) ?? false, queueWaits: [] });
   return attempts;
 }
 
@@ -284,36 +337,4 @@ function mergeIntervals(intervals: Array<[number, number]>): Array<[number, numb
     else merged.push([fromMs, toMs]);
   }
   return merged;
-}
-
-function pushInterval(deltas: Delta[], fromMs: number, toMs: number, inFlight: number, queued: number): void {
-  if (toMs <= fromMs) return;
-  deltas.push({ tMs: fromMs, inFlight, queued }, { tMs: toMs, inFlight: -inFlight, queued: -queued });
-}
-
-function stepSeries(deltas: Delta[], startMs: number): Omit<ConcurrencySeries, 'callCount'> {
-  deltas.sort((a, b) => a.tMs - b.tMs);
-  const points: ConcurrencyPoint[] = [{ tMs: startMs, inFlight: 0, queued: 0 }];
-  let inFlight = 0;
-  let queued = 0;
-  let maxInFlight = 0;
-  let maxQueued = 0;
-  let i = 0;
-  while (i < deltas.length) {
-    const tMs = deltas[i]!.tMs;
-    while (i < deltas.length && deltas[i]!.tMs === tMs) {
-      inFlight += deltas[i]!.inFlight;
-      queued += deltas[i]!.queued;
-      i += 1;
-    }
-    const previous = points[points.length - 1]!;
-    if (previous.inFlight === inFlight && previous.queued === queued) continue;
-    const point = { tMs, inFlight, queued };
-    // Times are grouped, so only the opening point at `startMs` can share a time with a change.
-    if (previous.tMs === tMs) points[points.length - 1] = point;
-    else points.push(point);
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    maxQueued = Math.max(maxQueued, queued);
-  }
-  return { points, maxInFlight, maxQueued };
 }

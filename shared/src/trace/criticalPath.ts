@@ -1,5 +1,5 @@
-import type { AssembledTrace } from './assembleTrace.js';
-import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
+import type { AssembledTrace, TraceNode } from './assembleTrace.js';
+import { traceEndOrNowMs } from './traceClock.js';
 
 /** A stretch of time, in ms since the epoch, during which one span was the work the trace waited on. */
 export interface CriticalPathSegment {
@@ -19,14 +19,14 @@ export interface CriticalPathOptions {
 
 /** A span seen through a window of time: the part of it that can be on the path from where it was reached. */
 interface Candidate {
-  readonly spanId: string;
+  readonly node: TraceNode;
   readonly startMs: number;
   readonly endMs: number;
 }
 
 interface Frame {
   /** `undefined` for the virtual span that spans the whole trace and has the roots as children. */
-  readonly spanId: string | undefined;
+  readonly node: TraceNode | undefined;
   readonly startMs: number;
   /** The walk's current point: everything after it is explained already. */
   pointMs: number;
@@ -79,24 +79,25 @@ interface Frame {
 export function criticalPath(trace: AssembledTrace, options: CriticalPathOptions = {}): CriticalPathSegment[] {
   if (trace.spanCount === 0) return [];
   const nowMs = options.nowMs ?? trace.endMs;
-  const endOf = (spanId: string): number => spanEndOrNowMs(trace.times.get(spanId)!, nowMs);
+  const endOf = (node: TraceNode): number => node.endMs ?? Math.max(node.startMs, nowMs);
 
-  const top: Candidate[] = trace.roots.map((spanId) => ({ spanId, startMs: trace.times.get(spanId)!.startMs, endMs: endOf(spanId) }));
-  for (const [spanId, parentId] of trace.parents) {
-    const parentEndMs = endOf(parentId);
-    const endMs = endOf(spanId);
-    if (endMs > parentEndMs) top.push({ spanId, startMs: Math.max(trace.times.get(spanId)!.startMs, parentEndMs), endMs });
+  const top: Candidate[] = trace.rootNodes.map((node) => ({ node, startMs: node.startMs, endMs: endOf(node) }));
+  for (const node of trace.nodes.values()) {
+    if (node.parent === undefined) continue;
+    const parentEndMs = endOf(node.parent);
+    const endMs = endOf(node);
+    if (endMs > parentEndMs) top.push({ node, startMs: Math.max(node.startMs, parentEndMs), endMs });
   }
 
   const path: CriticalPathSegment[] = [];
   const traceStartMs = trace.startMs;
   let traceEndMs = traceEndOrNowMs(trace, nowMs);
   for (const candidate of top) traceEndMs = Math.max(traceEndMs, candidate.endMs);
-  const stack: Frame[] = [{ spanId: undefined, startMs: traceStartMs, pointMs: traceEndMs, candidates: sortCandidates(top), next: 0 }];
+  const stack: Frame[] = [{ node: undefined, startMs: traceStartMs, pointMs: traceEndMs, candidates: sortCandidates(top), next: 0 }];
 
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
-    let chosen = frame.spanId === undefined ? coveringCandidate(frame) : undefined;
+    let chosen = frame.node === undefined ? coveringCandidate(frame) : undefined;
     while (chosen === undefined && frame.next < frame.candidates.length) {
       const candidate = frame.candidates[frame.next]!;
       frame.next += 1;
@@ -108,21 +109,21 @@ export function criticalPath(trace: AssembledTrace, options: CriticalPathOptions
       }
     }
     if (chosen === undefined) {
-      if (frame.spanId !== undefined && frame.startMs < frame.pointMs) {
-        path.push({ spanId: frame.spanId, startMs: frame.startMs, endMs: frame.pointMs });
+      if (frame.node !== undefined && frame.startMs < frame.pointMs) {
+        path.push({ spanId: frame.node.spanId, startMs: frame.startMs, endMs: frame.pointMs });
       }
       stack.pop();
       continue;
     }
-    if (frame.spanId !== undefined && chosen.endMs < frame.pointMs) {
-      path.push({ spanId: frame.spanId, startMs: chosen.endMs, endMs: frame.pointMs });
+    if (frame.node !== undefined && chosen.endMs < frame.pointMs) {
+      path.push({ spanId: frame.node.spanId, startMs: chosen.endMs, endMs: frame.pointMs });
     }
     frame.pointMs = chosen.startMs;
     stack.push({
-      spanId: chosen.spanId,
+      node: chosen.node,
       startMs: chosen.startMs,
       pointMs: chosen.endMs,
-      candidates: sortCandidates(childCandidates(trace, chosen, endOf)),
+      candidates: sortCandidates(childCandidates(chosen, endOf)),
       next: 0,
     });
   }
@@ -140,21 +141,21 @@ function coveringCandidate(frame: Frame): Candidate | undefined {
     frame.next += 1;
     if (candidate.startMs < frame.pointMs && (best === undefined || candidate.startMs < best.startMs)) best = candidate;
   }
-  return best === undefined ? undefined : { spanId: best.spanId, startMs: best.startMs, endMs: Math.min(best.endMs, frame.pointMs) };
+  return best === undefined ? undefined : { node: best.node, startMs: best.startMs, endMs: Math.min(best.endMs, frame.pointMs) };
 }
 
-function childCandidates(trace: AssembledTrace, window: Candidate, endOf: (spanId: string) => number): Candidate[] {
+function childCandidates(parent: Candidate, endOf: (node: TraceNode) => number): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const childId of trace.children.get(window.spanId)!) {
-    const startMs = Math.max(trace.times.get(childId)!.startMs, window.startMs);
-    const endMs = Math.min(endOf(childId), window.endMs);
-    if (endMs > startMs) candidates.push({ spanId: childId, startMs, endMs });
+  for (const child of parent.node.children) {
+    const startMs = Math.max(child.startMs, parent.startMs);
+    const endMs = Math.min(endOf(child), parent.endMs);
+    if (endMs > startMs) candidates.push({ node: child, startMs, endMs });
   }
   return candidates;
 }
 
 function sortCandidates(candidates: Candidate[]): Candidate[] {
   return candidates.sort(
-    (a, b) => b.endMs - a.endMs || a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0),
+    (a, b) => b.endMs - a.endMs || a.startMs - b.startMs || (a.node.spanId < b.node.spanId ? -1 : a.node.spanId > b.node.spanId ? 1 : 0),
   );
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { assembleTrace } from './assembleTrace.js';
-export type { AssembledTrace, SpanTimes } from './assembleTrace.js';
+export type { AssembledTrace, SpanTimes, TraceNode } from './assembleTrace.js';
 export { layoutWaterfall } from './waterfall.js';
 export type {
   WaterfallLayout,

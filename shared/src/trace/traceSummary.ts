@@ -1,5 +1,5 @@
 import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes } from '../attributes.js';
-import type { AssembledTrace } from './assembleTrace.js';
+import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute } from './spanAttributes.js';
 import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
 import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
@@ -48,7 +48,9 @@ export interface TraceSummary {
   /**
    * The durations of the calls added up: spans with `gen_ai.operation.name` `execute_tool` or `chat`, or,
    * in a trace with none of those, the first root's direct children. In-flight calls count up to `nowMs`.
-   * Calls nested in calls (a tool that runs a sub-agent) are counted at every level.
+   * Time a call spent queued at gates (`overlap.queue.wait_ms`) is left out: run one after another, the
+   * calls would not have queued, so it is not time concurrency saved. Back-off waits stay in. Calls
+   * nested in calls (a tool that runs a sub-agent) are counted at every level.
    */
   readonly sumOfCallsMs: number;
   /**
@@ -77,8 +79,8 @@ export interface TraceSummary {
  */
 export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptions = {}): TraceSummary {
   const nowMs = options.nowMs ?? trace.endMs;
-  const rootId = trace.roots[0];
-  const root = rootId === undefined ? undefined : trace.spans.get(rootId);
+  const rootNode = trace.rootNodes[0];
+  const root = rootNode?.span;
   const isAgentRoot = root !== undefined && stringAttribute(root.attributes, GenAiAttributes.OPERATION_NAME) === GenAiOperations.INVOKE_AGENT;
 
   const serviceNames = new Set<string>();
@@ -87,7 +89,7 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
   let cancelledCount = 0;
   let retryCount = 0;
   let anyCall = false;
-  for (const span of trace.spans.values()) {
+  for (const { span } of trace.nodes.values()) {
     serviceNames.add(span.resource.serviceName);
     if (isCallSpan(span)) anyCall = true;
     if (spanPhase(span) !== undefined) continue;
@@ -99,16 +101,18 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     if (attempts !== undefined && attempts > 1) retryCount += Math.floor(attempts) - 1;
   }
 
-  const callIds: string[] = [];
+  const calls: TraceNode[] = [];
   if (anyCall) {
-    for (const [spanId, span] of trace.spans) if (isCallSpan(span)) callIds.push(spanId);
-  } else if (rootId !== undefined) {
-    for (const childId of trace.children.get(rootId)!) if (spanPhase(trace.spans.get(childId)!) === undefined) callIds.push(childId);
+    for (const node of trace.nodes.values()) if (isCallSpan(node.span)) calls.push(node);
+  } else if (rootNode !== undefined) {
+    for (const child of rootNode.children) if (spanPhase(child.span) === undefined) calls.push(child);
   }
   let sumOfCallsMs = 0;
-  for (const spanId of callIds) {
-    const times = trace.times.get(spanId)!;
-    sumOfCallsMs += spanEndOrNowMs(times, nowMs) - times.startMs;
+  for (const call of calls) {
+    // Time spent queued at gates would not exist if the calls ran one after another, so it is not counted.
+    const queuedMs = numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? 0;
+    const durationMs = spanEndOrNowMs(call, nowMs) - call.startMs;
+    sumOfCallsMs += Math.max(0, durationMs - Math.max(0, queuedMs));
   }
 
   const startMs = trace.startMs;
@@ -129,7 +133,7 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     retryCount,
     inFlightCount: trace.inFlightCount,
     outcome: root === undefined ? undefined : spanOutcome(root),
-    callCount: callIds.length,
+    callCount: calls.length,
     sumOfCallsMs,
     concurrencySavedMs: Math.max(0, sumOfCallsMs - wallMs),
     speedup: wallMs > 0 ? sumOfCallsMs / wallMs : 1,

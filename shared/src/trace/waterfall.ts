@@ -2,10 +2,10 @@ import { GenAiAttributes, OverlapAttributes, OverlapEvents, Phase } from '../att
 import type { Outcome } from '../attributes.js';
 import { nanosToMs } from '../model.js';
 import type { SpanEventRecord, SpanRecord } from '../model.js';
-import type { AssembledTrace } from './assembleTrace.js';
+import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { booleanAttribute, numberAttribute, stringAttribute } from './spanAttributes.js';
 import { spanOutcome, spanPhase } from './spanRoles.js';
-import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
+import { traceEndOrNowMs } from './traceClock.js';
 
 /** Options of {@link layoutWaterfall}. */
 export interface WaterfallOptions {
@@ -45,8 +45,8 @@ export type WaterfallMarkerKind = 'timeout' | 'retry' | 'cancelled' | 'error' | 
 export interface WaterfallMarker {
   /**
    * `timeout`: an `overlap.timeout` event; `retry`: an attempt after the first started; `cancelled`: an
-   * `overlap.cancelled` event; `error`: a failed attempt, an `exception` event, or the end of a span that
-   * ended in error; `circuit`: a circuit breaker changed state.
+   * `overlap.cancelled` event; `error`: a failed attempt, an `exception` event, or the end of a span whose
+   * outcome is `error` or `rejected`; `circuit`: a circuit breaker changed state.
    */
   readonly kind: WaterfallMarkerKind;
   /** When, in ms since the epoch. */
@@ -115,7 +115,7 @@ export interface WaterfallLayout {
 
 const FAILED_ATTEMPT_EVENT = OverlapEvents.ATTEMPT_FAILED;
 const EXCEPTION_EVENT = 'exception';
-const NONE: readonly string[] = Object.freeze([]);
+const NONE: readonly TraceNode[] = Object.freeze([]);
 const NO_MARKERS: readonly WaterfallMarker[] = Object.freeze([]);
 const MARKER_EVENTS: ReadonlySet<string> = new Set([
   OverlapEvents.TIMEOUT,
@@ -159,21 +159,18 @@ export function layoutWaterfall(trace: AssembledTrace, options: WaterfallOptions
   let layoutEndMs = traceEndOrNowMs(trace, nowMs);
 
   const rows: WaterfallRow[] = [];
-  const stack: string[] = [];
-  for (let i = trace.roots.length - 1; i >= 0; i -= 1) stack.push(trace.roots[i]!);
-
+  const stack: TraceNode[] = [];
+  for (let i = trace.rootNodes.length - 1; i >= 0; i -= 1) stack.push(trace.rootNodes[i]!);
   while (stack.length > 0) {
-    const id = stack.pop()!;
-    const span = trace.spans.get(id)!;
-    const childIds = trace.children.get(id)!;
+    const node = stack.pop()!;
     // Most spans have no folded children: then the children list is used as it is, without copying.
-    let rowChildren: readonly string[] = childIds;
-    let folded: string[] | undefined;
-    for (const childId of childIds) if (isFolded(trace, childId)) (folded ??= []).push(childId);
-    if (folded !== undefined) rowChildren = childIds.filter((childId) => !isFolded(trace, childId));
+    let rowChildren = node.children;
+    let folded: TraceNode[] | undefined;
+    for (const child of node.children) if (isFolded(child)) (folded ??= []).push(child);
+    if (folded !== undefined) rowChildren = node.children.filter((child) => !isFolded(child));
     const hasChildren = rowChildren.length > 0;
-    const collapsed = hasChildren && collapsedIds !== undefined && collapsedIds.has(id);
-    const row = buildRow(trace, span, folded ?? NONE, nowMs, layoutStartMs, hasChildren, collapsed);
+    const collapsed = hasChildren && collapsedIds !== undefined && collapsedIds.has(node.spanId);
+    const row = buildRow(node, folded ?? NONE, nowMs, layoutStartMs, hasChildren, collapsed);
     rows.push(row);
     if (row.barEndMs > layoutEndMs) layoutEndMs = row.barEndMs;
     if (!collapsed) {
@@ -185,37 +182,34 @@ export function layoutWaterfall(trace: AssembledTrace, options: WaterfallOptions
 }
 
 /** Whether a span is folded into its parent's row: a queue or abandoned span without children of its own. */
-function isFolded(trace: AssembledTrace, spanId: string): boolean {
-  return trace.children.get(spanId)!.length === 0 && spanPhase(trace.spans.get(spanId)!) !== undefined;
+function isFolded(node: TraceNode): boolean {
+  return node.children.length === 0 && spanPhase(node.span) !== undefined;
 }
 
 function buildRow(
-  trace: AssembledTrace,
-  span: SpanRecord,
-  folded: readonly string[],
+  node: TraceNode,
+  folded: readonly TraceNode[],
   nowMs: number,
   layoutStartMs: number,
   hasChildren: boolean,
   collapsed: boolean,
 ): WaterfallRow {
-  const times = trace.times.get(span.spanId)!;
-  const startMs = times.startMs;
-  const endMs = spanEndOrNowMs(times, nowMs);
+  const span = node.span;
+  const startMs = node.startMs;
+  const endMs = node.endMs ?? Math.max(startMs, nowMs);
 
   // Waits inside the span: queue spans and back-offs, clipped to the span.
   let waits: WaterfallSegment[] | undefined;
   let abandonedEndMs = endMs;
   let abandonedLabel: string | undefined;
-  for (const childId of folded) {
-    const child = trace.spans.get(childId)!;
-    const childTimes = trace.times.get(childId)!;
-    const childEndMs = spanEndOrNowMs(childTimes, nowMs);
-    if (spanPhase(child) === Phase.QUEUE) {
-      const gate = stringAttribute(child.attributes, OverlapAttributes.GATE);
-      waits = pushClipped(waits, 'queue', childTimes.startMs, childEndMs, startMs, endMs, gate ?? child.name);
+  for (const child of folded) {
+    const childEndMs = child.endMs ?? Math.max(child.startMs, nowMs);
+    if (spanPhase(child.span) === Phase.QUEUE) {
+      const gate = stringAttribute(child.span.attributes, OverlapAttributes.GATE);
+      waits = pushClipped(waits, 'queue', child.startMs, childEndMs, startMs, endMs, gate ?? child.span.name);
     } else if (childEndMs > abandonedEndMs) {
       abandonedEndMs = childEndMs;
-      abandonedLabel = abandonedDescription(child);
+      abandonedLabel = abandonedDescription(child.span);
     }
   }
   let markers: WaterfallMarker[] | undefined;
@@ -253,7 +247,7 @@ function buildRow(
   return {
     spanId: span.spanId,
     parentSpanId: span.parentSpanId,
-    depth: trace.depth.get(span.spanId)!,
+    depth: node.depth,
     name: span.name,
     serviceName: span.resource.serviceName,
     startMs,
@@ -262,7 +256,7 @@ function buildRow(
     offsetMs: startMs - layoutStartMs,
     durationMs: endMs - startMs,
     queueMs,
-    inFlight: times.endMs === undefined,
+    inFlight: node.endMs === undefined,
     outcome,
     attempts,
     segments,

@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { spansToJaeger } from '../src/formats/jaeger.js';
+import { spansToJsonl } from '../src/formats/jsonl.js';
+import { assembleTrace } from '../src/trace/assembleTrace.js';
+import { concurrencyTimeline } from '../src/trace/concurrencyTimeline.js';
+import { criticalPath } from '../src/trace/criticalPath.js';
+import { summarizeTrace } from '../src/trace/traceSummary.js';
+import { toolStats } from '../src/trace/toolStats.js';
+import { layoutWaterfall } from '../src/trace/waterfall.js';
+import { cleanTraceArbitrary, messyArrival } from './traceArbitrary.js';
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+describe('purity', () => {
+  it('assembleTrace() and everything that reads its trace - change neither the spans nor the trace', () => {
+    fc.assert(
+      fc.property(
+        cleanTraceArbitrary.chain((clean) => messyArrival(clean)),
+        (spans) => {
+          const before = JSON.stringify(spans);
+          const trace = assembleTrace(deepFreeze(spans));
+          // Freeze the trace's nodes too: any write to them from the maths below would throw.
+          for (const node of trace.nodes.values()) {
+            Object.freeze(node);
+            Object.freeze(node.children);
+          }
+          Object.freeze(trace.rootNodes);
+          expect(() => {
+            layoutWaterfall(trace, { collapsed: new Set(trace.roots) });
+            criticalPath(trace);
+            concurrencyTimeline(trace);
+            summarizeTrace(trace);
+            toolStats(spans);
+            spansToJaeger(spans);
+            spansToJsonl(spans);
+          }).not.toThrow();
+          expect(JSON.stringify(spans)).toBe(before);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
