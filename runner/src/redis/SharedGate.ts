@@ -59,6 +59,10 @@ export abstract class SharedGate extends GateBase {
   #pollAt = Infinity;
   #syncing = false;
   #syncAgain = false;
+  #syncAgainFull = false;
+  /** Whether leases or waiters' places need renewing, and when they last were (all of them). */
+  #renewing = false;
+  #renewedAt = -Infinity;
   #closed = false;
   #seenCount = 0;
   #seenQueued = 0;
@@ -82,7 +86,7 @@ export abstract class SharedGate extends GateBase {
       onUp: () => this.#onUp(),
       onDown: (error) => this.#onDown(error),
       onGrant: (member) => this.#onGrant(member),
-      onResync: () => this.sync(),
+      onResync: () => this.sync(true),
     };
     this.#disposeListener = connection.listen(listener);
   }
@@ -93,11 +97,8 @@ export abstract class SharedGate extends GateBase {
   protected abstract readonly ttlMs: number;
   /** The script's two gate parameters (`ARGV[6]`, `ARGV[7]`). */
   protected abstract scriptParams(): [string | number, string | number];
-  /**
-   * Makes the permit for a grant from Redis. `claimed` is false when the grant came over pub/sub, so the
-   * lease still runs on the waiter's liveness until the next sync claims it.
-   */
-  protected abstract grantShared(member: string, grantedAt: number, claimed: boolean): Permit;
+  /** Makes the permit for a grant from Redis (`member` is its lease or grant record). */
+  protected abstract grantShared(member: string, grantedAt: number): Permit;
   /** Leases this process holds, renewed at each sync. */
   protected abstract heldMembers(): string[];
   /** How many leases this process holds. */
@@ -227,17 +228,30 @@ export abstract class SharedGate extends GateBase {
     this.checkIdle();
   }
 
-  /** Asks Redis for the state of this process's waiters and renews its leases; at most one at a time. */
-  protected sync(): void {
+  /**
+   * Runs the `sync` script; at most one at a time. A full sync (every renewal interval, or `full`) renews
+   * this process's leases and waiters' places and asks for its waiters' states; in between, when a token
+   * or an expiring lease is due, a light one only lets Redis serve the queue's head.
+   */
+  protected sync(full = false): void {
     if (this.#closed || this.connection.state !== 'up') return;
     if (this.#syncing) {
       this.#syncAgain = true;
+      this.#syncAgainFull ||= full;
       return;
     }
+    const now = this.clock.now();
+    const renew = full || now >= this.#renewedAt + this.#renewIntervalMs() - 1;
     const waiting: Ticket[] = [];
-    if (this.#queuedInRedis > 0) for (const ticket of this.#byId.values()) if (ticket.state === 'queued') waiting.push(ticket);
-    const held = this.heldMembers();
-    if (waiting.length === 0 && held.length === 0) return;
+    let held: string[] = [];
+    if (renew) {
+      if (this.#queuedInRedis > 0) for (const ticket of this.#byId.values()) if (ticket.state === 'queued') waiting.push(ticket);
+      held = this.heldMembers();
+      if (waiting.length === 0 && held.length === 0) return;
+      this.#renewedAt = now;
+    } else if (this.#queuedInRedis === 0) {
+      return;
+    }
     const members = waiting.map((ticket) => ticket.member!);
     this.#syncing = true;
     this.#run('sync', [held.length, ...held, ...members])
@@ -247,7 +261,7 @@ export abstract class SharedGate extends GateBase {
           waiting.forEach((ticket, i) => {
             const status = reply[STATUSES_AT + i];
             if (ticket.state !== 'queued' || ticket.member !== members[i]) return;
-            if (status === GRANTED) this.#grant(ticket, members[i]!, true);
+            if (status === GRANTED) this.#grant(ticket, members[i]!);
             else if (status === GONE) this.#sendEnter(ticket);
           });
           this.#schedulePoll(reply[6]);
@@ -258,8 +272,10 @@ export abstract class SharedGate extends GateBase {
       .finally(() => {
         this.#syncing = false;
         if (this.#syncAgain) {
+          const again = this.#syncAgainFull;
           this.#syncAgain = false;
-          this.sync();
+          this.#syncAgainFull = false;
+          this.sync(again);
         } else {
           this.#schedulePoll(-1);
         }
@@ -328,7 +344,7 @@ export abstract class SharedGate extends GateBase {
       return;
     }
     if (code === GRANTED) {
-      this.#grant(ticket, member, true);
+      this.#grant(ticket, member);
       return;
     }
     if (code === QUEUE_FULL) {
@@ -347,8 +363,12 @@ export abstract class SharedGate extends GateBase {
   }
 
   #onEnterFailed(ticket: Ticket, generation: number, error: unknown): void {
+    if (ticket.generation !== generation) return;
+    // Redis may have run the script without the answer getting here (a timeout, a lost connection):
+    // give back whatever it made of this ticket, unless a grant message told us already.
+    if (ticket.member === undefined) this.giveBack([`?${ticket.id}`]);
     // A lost connection is handled by #onDown, which already moved the ticket on.
-    if (ticket.generation !== generation || ticket.state !== 'entering') return;
+    if (ticket.state !== 'entering') return;
     this.#unserved(ticket, this.connection.state === 'up' ? 'redis_error' : 'redis_down', error);
   }
 
@@ -363,11 +383,11 @@ export abstract class SharedGate extends GateBase {
     this.checkIdle();
   }
 
-  #grant(ticket: Ticket, member: string, claimed: boolean): void {
+  #grant(ticket: Ticket, member: string): void {
     this.#remove(ticket, 'done');
     ticket.member = member;
     const now = this.clock.now();
-    const permit = this.grantShared(member, now, claimed);
+    const permit = this.grantShared(member, now);
     if (this.acquireEvents.hasListeners) {
       this.acquireEvents.emit({ gate: this.name, waitMs: now - ticket.enqueuedAt, inFlight: this.inFlight, queued: this.queued });
     }
@@ -379,7 +399,7 @@ export abstract class SharedGate extends GateBase {
     // Unknown: granted already (this is a duplicate notice) or withdrawn (its give-back covers the grant).
     if (ticket === undefined) return;
     if (ticket.state === 'entering' || (ticket.state === 'queued' && ticket.member === member)) {
-      this.#grant(ticket, member, false);
+      this.#grant(ticket, member);
     } else {
       this.giveBack([member]);
     }
@@ -420,9 +440,14 @@ export abstract class SharedGate extends GateBase {
     if (reply[4] > 0) this.#seenProcesses = reply[4];
   }
 
+  /** How often leases and waiters' places are renewed: a third of their TTL, and the poll interval while waiters queue. */
+  #renewIntervalMs(): number {
+    return this.#queuedInRedis > 0 ? Math.min(this.pollIntervalMs, this.ttlMs / 3) : this.ttlMs / 3;
+  }
+
   /**
-   * Sets the timer for the next sync: at the poll interval while waiters queue (sooner when Redis says a
-   * token or an expiring lease is due), at a third of the lease TTL while only leases are held.
+   * Sets the timer for the next sync: when the renewal interval is up, or sooner when Redis says a token
+   * or an expiring lease is due while this process has waiters.
    */
   #schedulePoll(dueMs: number): void {
     if (this.#closed || this.connection.state !== 'up') return;
@@ -430,11 +455,18 @@ export abstract class SharedGate extends GateBase {
     const queued = this.#queuedInRedis > 0;
     if (!held && !queued) {
       this.#clearPoll();
+      this.#renewing = false;
       return;
     }
-    let delayMs = queued ? Math.min(this.pollIntervalMs, this.ttlMs / 3) : this.ttlMs / 3;
+    const now = this.clock.now();
+    if (!this.#renewing) {
+      // Leases and places that just appeared are fresh: the first renewal is due an interval from now.
+      this.#renewing = true;
+      this.#renewedAt = now;
+    }
+    let delayMs = Math.max(0, this.#renewedAt + this.#renewIntervalMs() - now);
     if (queued && dueMs >= 0) delayMs = Math.min(delayMs, dueMs);
-    const at = this.clock.now() + delayMs;
+    const at = now + delayMs;
     if (this.#pollTimer !== undefined && this.#pollAt <= at) return;
     this.#clearPoll();
     this.#pollAt = at;
@@ -467,7 +499,7 @@ export abstract class SharedGate extends GateBase {
       }
     }
     // Redis may have restarted and lost the leases: renew (re-create) them now.
-    this.sync();
+    this.sync(true);
   }
 
   #onDown(error: Error | undefined): void {

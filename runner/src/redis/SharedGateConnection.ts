@@ -193,7 +193,8 @@ export class SharedGateConnection {
   }
 
   #onMessage(message: string): void {
-    const split = message.indexOf('\n');
+    // Members never hold a line break; a gate's name might.
+    const split = message.lastIndexOf('\n');
     if (split < 0) return;
     const listeners = this.#listeners.get(message.slice(0, split));
     if (listeners === undefined) return;

@@ -27,6 +27,14 @@ export interface SharedRateLimiterOptions extends SharedGateOptions {
    */
   localShare?: number;
   /**
+   * Spacing added to every `intervalMs` of refill, to absorb the network between the gate and the
+   * upstream: calls granted exactly `intervalMs` apart can arrive a few milliseconds closer together, and
+   * an upstream that counts requests per window would then see one too many. The long-run rate becomes
+   * `limit` per `intervalMs + jitterMarginMs`.
+   * @defaultValue `min(20, intervalMs / 50)` (2 % of a 1-second interval)
+   */
+  jitterMarginMs?: number;
+  /**
    * How long a queued waiter keeps its place when its process stops renewing it (it crashed). Live
    * processes renew their waiters at every poll.
    * @defaultValue 10000
@@ -56,6 +64,7 @@ export class SharedRateLimiter extends SharedGate {
   readonly holdsPermits = false;
   readonly limit: number;
   readonly intervalMs: number;
+  readonly jitterMarginMs: number;
   readonly burst: number;
   readonly waiterTtlMs: number;
   protected readonly script = 'rateLimiter';
@@ -78,6 +87,7 @@ export class SharedRateLimiter extends SharedGate {
     const burst = validateOption.integer(`${at}.burst`, o.burst ?? Math.ceil(limit), 1);
     const localShare = o.localShare === undefined ? undefined : validateOption.finite(`${at}.localShare`, o.localShare, Number.MIN_VALUE);
     const waiterTtlMs = validateOption.finite(`${at}.waiterTtlMs`, o.waiterTtlMs ?? 10_000, 100);
+    const jitterMarginMs = validateOption.finite(`${at}.jitterMarginMs`, o.jitterMarginMs ?? Math.min(20, intervalMs / 50), 0);
     super(gateName, 'r', connection, common);
     this.limit = limit;
     this.intervalMs = intervalMs;
@@ -85,7 +95,8 @@ export class SharedRateLimiter extends SharedGate {
     this.waiterTtlMs = waiterTtlMs;
     this.ttlMs = waiterTtlMs;
     this.#localShare = localShare;
-    this.#ratePerMs = String(limit / intervalMs);
+    this.jitterMarginMs = jitterMarginMs;
+    this.#ratePerMs = String(limit / (intervalMs + jitterMarginMs));
   }
 
   /** Calls of this process that passed and have not finished. */

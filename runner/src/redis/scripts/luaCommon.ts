@@ -10,6 +10,9 @@
  * - `ARGV[6]`, `ARGV[7]` the gate's own parameters
  * - `ARGV[8]...` the operation's arguments
  *
+ * A member given back as `?{ticket id}` stands for whatever member that ticket got: its process sent
+ * `enter` but never read the answer (a timeout, a lost connection).
+ *
  * and `KEYS[2]` the queue, `KEYS[3]` the waiters' liveness, `KEYS[4]` the arrival counter,
  * `KEYS[5]` the processes seen. Time is the server's (`TIME`), in fractional milliseconds.
  *
@@ -88,6 +91,18 @@ local function renewWaiters(first)
     redis.call('PEXPIRE', queue, keepMs)
     redis.call('PEXPIRE', alive, keepMs)
   end
+end
+
+-- The member of a sorted set that belongs to ticket \`id\` (its tail), if any: for tickets whose \`enter\`
+-- went unanswered, so their process never learnt the member. Rare, so a scan is fine.
+local function findMember(key, id)
+  local cursor = '0'
+  repeat
+    local page = redis.call('ZSCAN', key, cursor, 'MATCH', '*:' .. id, 'COUNT', 1000)
+    cursor = page[1]
+    if #page[2] > 0 then return page[2][1] end
+  until cursor == '0'
+  return nil
 end
 
 -- Marks this process as using the gate; returns how many processes did within the time to live.

@@ -10,7 +10,7 @@ import { luaPrelude } from './luaCommon.js';
  * Replies `{code, member, milliTokens, queued, processes, ahead, dueMs, statuses...}`:
  * - `enter` (`ARGV[8]` ticket id, `ARGV[9]` priority, `ARGV[10]` max queue or -1): code 1 granted, 0 queued,
  *   2 queue full;
- * - `release` (`ARGV[8...]` members): withdraws those waiters, and refunds the token of any that was
+ * - `release` (`ARGV[8...]` members, or `?{ticket id}`): withdraws those waiters, and refunds the token of any that was
  *   granted after its waiter left;
  * - `sync` (`ARGV[8]` = 0, then the queued members this process waits on): keeps them alive, serves the
  *   queue, and answers one status per waiter: 1 granted, 0 still queued, -1 gone.
@@ -102,10 +102,17 @@ if op == 'release' then
   purgeGrants()
   load()
   for i = 8, #ARGV do
-    redis.call('ZREM', queue, ARGV[i])
-    redis.call('ZREM', alive, ARGV[i])
-    if redis.call('ZREM', granted, ARGV[i]) == 1 then
-      tokens = math.min(burst, tokens + 1)
+    local member = ARGV[i]
+    if string.sub(member, 1, 1) == '?' then
+      local id = string.sub(member, 2)
+      member = findMember(granted, id) or findMember(queue, id)
+    end
+    if member then
+      redis.call('ZREM', queue, member)
+      redis.call('ZREM', alive, member)
+      if redis.call('ZREM', granted, member) == 1 then
+        tokens = math.min(burst, tokens + 1)
+      end
     end
   end
   dispatch()

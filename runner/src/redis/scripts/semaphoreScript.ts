@@ -9,7 +9,7 @@ import { luaPrelude } from './luaCommon.js';
  * Replies `{code, member, leases, queued, processes, ahead, dueMs, statuses...}`:
  * - `enter` (`ARGV[8]` ticket id, `ARGV[9]` priority, `ARGV[10]` max queue or -1): code 1 granted, 0 queued,
  *   2 queue full;
- * - `release` (`ARGV[8...]` members): gives those leases or queue places back;
+ * - `release` (`ARGV[8...]` members, or `?{ticket id}`): gives those leases or queue places back;
  * - `sync` (`ARGV[8]` n, then n held members, then the queued members this process waits on): renews the
  *   held leases (re-creating any the server lost), keeps the waiters alive, and answers one status per
  *   waiter: 1 granted, 0 still queued, -1 gone (expired or lost in a restart).
@@ -76,9 +76,16 @@ end
 
 if op == 'release' then
   for i = 8, #ARGV do
-    redis.call('ZREM', leases, ARGV[i])
-    redis.call('ZREM', queue, ARGV[i])
-    redis.call('ZREM', alive, ARGV[i])
+    local member = ARGV[i]
+    if string.sub(member, 1, 1) == '?' then
+      local id = string.sub(member, 2)
+      member = findMember(leases, id) or findMember(queue, id)
+    end
+    if member then
+      redis.call('ZREM', leases, member)
+      redis.call('ZREM', queue, member)
+      redis.call('ZREM', alive, member)
+    end
   end
   purgeLeases()
   purgeWaiters()
