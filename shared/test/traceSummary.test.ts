@@ -48,6 +48,19 @@ describe('summarizeTrace()', () => {
     expect(summary.speedup).toBe(2.5);
   });
 
+  it('summarizeTrace() - leaves back-off waits out of the sum too', () => {
+    const summary = summarizeTrace(
+      assembleTrace([
+        agentRun({ id: 'run', start: 0, end: 1000 }),
+        // Two attempts of 100 ms with a 700 ms back-off between them (a 429 with Retry-After).
+        { ...toolCall({ id: 'a', parent: 'run', start: 0, end: 900, attempts: 2 }), events: [event(OverlapEvents.RETRY_BACKOFF, 100, { [OverlapAttributes.RETRY_DELAY_MS]: 700 })] },
+        toolCall({ id: 'b', parent: 'run', start: 0, end: 300 }),
+      ]),
+    );
+    expect(summary.sumOfCallsMs).toBe(500);
+    expect(summary.concurrencySavedMs).toBe(0);
+  });
+
   it('summarizeTrace() - saves nothing when calls ran one after another, and says so with a speedup below 1', () => {
     const summary = summarizeTrace(
       assembleTrace([

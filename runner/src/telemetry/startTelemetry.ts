@@ -1,7 +1,7 @@
 import { DiagLogLevel, diag, trace, type DiagLogger, type TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
@@ -156,9 +156,14 @@ export async function startTelemetry(options: TelemetryOptions = {}, env: NodeJS
     diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   }
 
+  // Detect the resource (OTEL_RESOURCE_ATTRIBUTES, process, host) before starting, and wait for its
+  // asynchronous parts, so no span is read while they are still pending.
+  const detected = detectResources({ detectors: [envDetector, processDetector, hostDetector] });
+  await detected.waitForAsyncAttributes?.();
   const sdk = new NodeSDK({
     serviceName,
-    resource: resourceFromAttributes(options.resourceAttributes ?? {}),
+    resource: defaultResource().merge(resourceFromAttributes(options.resourceAttributes ?? {})).merge(detected),
+    autoDetectResources: false,
     spanProcessors: processors,
     instrumentations: [],
     // This set-up is about traces. The SDK would otherwise export metrics and logs to localhost:4318

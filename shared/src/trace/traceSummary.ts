@@ -1,4 +1,4 @@
-import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes } from '../attributes.js';
+import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents } from '../attributes.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute } from './spanAttributes.js';
 import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
@@ -48,9 +48,11 @@ export interface TraceSummary {
   /**
    * The durations of the calls added up: spans with `gen_ai.operation.name` `execute_tool` or `chat`, or,
    * in a trace with none of those, the first root's direct children. In-flight calls count up to `nowMs`.
-   * Time a call spent queued at gates (`overlap.queue.wait_ms`) is left out: run one after another, the
-   * calls would not have queued, so it is not time concurrency saved. Back-off waits stay in. Calls
-   * nested in calls (a tool that runs a sub-agent) are counted at every level.
+   * Waiting that running the calls one after another would not have had is left out: time queued at
+   * gates (`overlap.queue.wait_ms`) and back-off waits between attempts (the `overlap.retry.delay_ms`
+   * of `overlap.retry.backoff` events, which a rate limit's 429s cause). What is left is the time calls
+   * spent running their attempts. Calls nested in calls (a tool that runs a sub-agent) are counted at
+   * every level.
    */
   readonly sumOfCallsMs: number;
   /**
@@ -108,12 +110,7 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     for (const child of rootNode.children) if (spanPhase(child.span) === undefined) calls.push(child);
   }
   let sumOfCallsMs = 0;
-  for (const call of calls) {
-    // Time spent queued at gates would not exist if the calls ran one after another, so it is not counted.
-    const queuedMs = numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? 0;
-    const durationMs = spanEndOrNowMs(call, nowMs) - call.startMs;
-    sumOfCallsMs += Math.max(0, durationMs - Math.max(0, queuedMs));
-  }
+  for (const call of calls) sumOfCallsMs += callWorkMs(call, nowMs);
 
   const startMs = trace.startMs;
   const endMs = traceEndOrNowMs(trace, nowMs);
@@ -138,4 +135,16 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     concurrencySavedMs: Math.max(0, sumOfCallsMs - wallMs),
     speedup: wallMs > 0 ? sumOfCallsMs / wallMs : 1,
   };
+}
+
+/** A call's duration without its queue time and back-off waits: the time its attempts ran. */
+function callWorkMs(call: TraceNode, nowMs: number): number {
+  const durationMs = spanEndOrNowMs(call, nowMs) - call.startMs;
+  const queuedMs = Math.max(0, numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? 0);
+  let backoffMs = 0;
+  for (const event of call.span.events) {
+    if (event.name !== OverlapEvents.RETRY_BACKOFF) continue;
+    backoffMs += Math.max(0, numberAttribute(event.attributes, OverlapAttributes.RETRY_DELAY_MS) ?? 0);
+  }
+  return Math.max(0, durationMs - queuedMs - backoffMs);
 }
