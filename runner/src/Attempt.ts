@@ -6,6 +6,7 @@ import { errorTypeOf } from './outcome.js';
 import type { RunnerCore } from './RunnerCore.js';
 import { CancelScope } from './timing/CancelScope.js';
 import type { TimerHandle } from './timing/Clock.js';
+import { spanNow } from './timing/spanTime.js';
 import type { ScheduledTimeout, TimeoutTarget } from './timing/TimeoutScheduler.js';
 import { ToolExecutionContext } from './ExecutionContext.js';
 import type { ToolCall } from './ToolCall.js';
@@ -79,7 +80,7 @@ export class Attempt extends CancelScope implements TimeoutTarget {
         [OverlapAttributes.TIMEOUT_MS]: call.tool.timeoutMs,
         [OverlapAttributes.ATTEMPT]: this.number,
         'overlap.body.running': this.#bodyRunning,
-      });
+      }, spanNow());
     }
     this.cancel(error);
   }
@@ -119,7 +120,7 @@ export class Attempt extends CancelScope implements TimeoutTarget {
     if (call.recording) {
       this.#abandonedSpan = this.core.tracer.startSpan(
         SpanNames.abandoned(call.tool.name),
-        { attributes: { [OverlapAttributes.PHASE]: Phase.ABANDONED, [OverlapAttributes.ATTEMPT]: this.number } },
+        { startTime: spanNow(), attributes: { [OverlapAttributes.PHASE]: Phase.ABANDONED, [OverlapAttributes.ATTEMPT]: this.number } },
         call.spanContext,
       );
     }
@@ -143,7 +144,7 @@ export class Attempt extends CancelScope implements TimeoutTarget {
       span.setAttribute(OverlapAttributes.BODY_SETTLED, true);
       span.setAttribute(OverlapAttributes.BODY_OUTCOME, ok ? 'ok' : 'error');
       if (!ok) span.setAttribute('error.type', errorTypeOf(value));
-      span.end();
+      span.end(spanNow());
     }
   }
 
@@ -165,8 +166,9 @@ export class Attempt extends CancelScope implements TimeoutTarget {
     if (span !== undefined) {
       this.#abandonedSpan = undefined;
       span.setAttribute(OverlapAttributes.BODY_SETTLED, false);
-      span.addEvent(OverlapEvents.PERMIT_RECLAIMED, { 'overlap.permit.refused_by': refused });
-      span.end();
+      const now = spanNow();
+      span.addEvent(OverlapEvents.PERMIT_RECLAIMED, { 'overlap.permit.refused_by': refused }, now);
+      span.end(now);
     }
   }
 }

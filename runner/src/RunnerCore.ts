@@ -11,6 +11,7 @@ import type { ChatResponse } from './model.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
 import { CancelScope } from './timing/CancelScope.js';
 import type { Clock, TimerHandle } from './timing/Clock.js';
+import { spanNow } from './timing/spanTime.js';
 import { TimeoutScheduler } from './timing/TimeoutScheduler.js';
 import type { Tool } from './tool.js';
 import { ToolRuntime } from './ToolRuntime.js';
@@ -19,7 +20,8 @@ import { validateSchema } from './validateSchema.js';
 /** What the runner's parts share: tracer, clock, timers, tool state, ids. One per `Runner`. */
 export class RunnerCore {
   readonly scheduler: TimeoutScheduler;
-  readonly #runtimes = new Map<Tool, ToolRuntime>();
+  // Weak, so tools built per run (as examples do) are forgotten with their runs.
+  readonly #runtimes = new WeakMap<Tool, ToolRuntime>();
   readonly #idPrefix: string;
   #callSeq = 0;
   #runSeq = 0;
@@ -116,6 +118,7 @@ export class RunnerCore {
       SpanNames.invokeAgent(agent.name),
       {
         kind: SpanKind.INTERNAL,
+        startTime: spanNow(),
         attributes: {
           [GenAiAttributes.OPERATION_NAME]: GenAiOperations.INVOKE_AGENT,
           [GenAiAttributes.AGENT_NAME]: agent.name,
@@ -155,7 +158,7 @@ export class RunnerCore {
       if (deadlineTimer !== undefined) this.clock.clearTimeout(deadlineTimer);
       if (!scope.aborted) scope.cancel(new CancelledError(`cancelled: the run of agent "${agent.name}" ended before this finished`));
       scope.dispose();
-      span.end();
+      span.end(spanNow());
     }
   }
 }

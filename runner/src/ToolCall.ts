@@ -14,6 +14,7 @@ import { backoffDelayMs } from './retry.js';
 import type { RunnerCore } from './RunnerCore.js';
 import { CancelScope } from './timing/CancelScope.js';
 import type { TimerHandle } from './timing/Clock.js';
+import { hrTimeOf, spanNow } from './timing/spanTime.js';
 import type { Tool } from './tool.js';
 import type { ToolRuntime } from './ToolRuntime.js';
 import { validateSchema, type SchemaResult } from './validateSchema.js';
@@ -111,7 +112,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     if (this.#span === undefined) {
       const span = this.core.tracer.startSpan(
         this.tool.spanName,
-        { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: this.issuedAt },
+        { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: hrTimeOf(this.issuedAt) },
         this.#parentContext,
       );
       this.#span = span;
@@ -246,7 +247,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     const span = this.core.tracer.startSpan(
       SpanNames.queue(gate.name),
       {
-        startTime: this.#waitStartedPerf,
+        startTime: hrTimeOf(this.#waitStartedPerf),
         attributes: {
           [OverlapAttributes.PHASE]: Phase.QUEUE,
           [OverlapAttributes.GATE]: gate.name,
@@ -262,13 +263,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
     }
-    span.end();
+    span.end(spanNow());
   }
 
   #runBody(): void {
     this.#stage = Stage.Running;
     if (this.tool.retry.attempts > 1 && this.recording) {
-      this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: this.#attempts });
+      this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: this.#attempts }, spanNow());
     }
     const attempt = new Attempt(this as ToolCall<unknown>, this.core, this.#attempts, this.#permits);
     this.#attempt = attempt;
@@ -340,7 +341,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         [OverlapAttributes.ATTEMPT]: attempt,
         [GenAiAttributes.ERROR_TYPE]: errorTypeOf(error),
         [OverlapAttributes.ERROR_MESSAGE]: messageOf(error),
-      });
+      }, spanNow());
     }
     if (error instanceof CircuitOpenError && attempt > 1) throw error;
     if (attempt >= policy.attempts || !policy.retryable(error, attempt)) {
@@ -360,7 +361,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         [OverlapAttributes.RETRY_DELAY_MS]: delayMs,
       };
       if (retryAfterMs !== undefined) attributes[OverlapAttributes.RETRY_AFTER_MS] = retryAfterMs;
-      this.span.addEvent(OverlapEvents.RETRY_BACKOFF, attributes);
+      this.span.addEvent(OverlapEvents.RETRY_BACKOFF, attributes, spanNow());
     }
     return delayMs;
   }
@@ -397,7 +398,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.span.addEvent(OverlapEvents.CIRCUIT_STATE_CHANGE, {
       [OverlapAttributes.CIRCUIT_STATE]: change.to,
       [OverlapAttributes.CIRCUIT_PREVIOUS_STATE]: change.from,
-    });
+    }, spanNow());
   }
 
   #end(outcome: Outcome, error: unknown, output: unknown): void {
@@ -410,12 +411,12 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         if (this.tool.operation === 'chat') this.core.recordChatResponse(span, output);
         if (this.core.recordIoMaxLength > 0) span.setAttribute(GenAiAttributes.TOOL_CALL_RESULT, this.core.truncateJson(output));
       } else if (outcome === Outcome.CANCELLED) {
-        span.addEvent(OverlapEvents.CANCELLED, { [OverlapAttributes.ERROR_MESSAGE]: messageOf(error) });
+        span.addEvent(OverlapEvents.CANCELLED, { [OverlapAttributes.ERROR_MESSAGE]: messageOf(error) }, spanNow());
       } else {
         span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
       }
     }
-    span.end();
+    span.end(spanNow());
   }
 }

@@ -199,4 +199,23 @@ describe('spans', () => {
     await Promise.all(calls);
     expect(max).toBe(2);
   });
+
+  it('spans - a call, its queue span and its parent share one clock: the queue bar sits inside the call bar', async () => {
+    const t = tracedRunner();
+    const pool = new Semaphore({ name: 'one', permits: 1 });
+    const tool = defineTool({ name: 'slowish', input: z.number(), gates: [pool], run: (n) => new Promise((r) => setTimeout(() => r(n), 15)) });
+    await t.runner.run(defineAgent({ name: 'clock', run: (ctx) => ctx.all([1, 2, 3].map((n) => ctx.call(tool, n))) }), undefined);
+    const ns = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+    const run = t.one('invoke_agent clock');
+    for (const queue of t.byName('queue one')) {
+      const call = t.parentOf(queue)!;
+      expect(ns(queue.startTime) >= ns(call.startTime)).toBe(true);
+      // Issued and queued in the same tick: well under a millisecond apart, on the same clock.
+      expect(ns(queue.startTime) - ns(call.startTime) < 1_000_000n).toBe(true);
+      expect(ns(queue.endTime) <= ns(call.endTime)).toBe(true);
+      expect(ns(call.startTime) >= ns(run.startTime)).toBe(true);
+      expect(ns(call.endTime) <= ns(run.endTime)).toBe(true);
+    }
+    expect(t.byName('queue one')).toHaveLength(2);
+  });
 });

@@ -2,6 +2,7 @@ import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shar
 import type { Task } from '../AgentContext.js';
 import type { ExecutionContext } from '../ExecutionContext.js';
 import { errorTypeOf, messageOf } from '../outcome.js';
+import { spanNow } from '../timing/spanTime.js';
 import { startTask, stopTasks } from './startTask.js';
 
 /** `ctx.fallback`: each task in turn until one succeeds; rejects with the last error when all fail. */
@@ -22,7 +23,7 @@ export async function fallback<T>(ctx: ExecutionContext, tasks: readonly Task<T>
           'overlap.fallback.index': i + 1,
           [GenAiAttributes.ERROR_TYPE]: errorTypeOf(error),
           [OverlapAttributes.ERROR_MESSAGE]: messageOf(error),
-        });
+        }, spanNow());
       }
     } finally {
       stopTasks([started], 'cancelled: fallback() moved on');

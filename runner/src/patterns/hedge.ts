@@ -2,6 +2,7 @@ import { OverlapAttributes, OverlapEvents } from '@overlap/shared';
 import type { AgentContext, HedgeOptions } from '../AgentContext.js';
 import type { ExecutionContext } from '../ExecutionContext.js';
 import type { TimerHandle } from '../timing/Clock.js';
+import { spanNow } from '../timing/spanTime.js';
 import { validateOption } from '../validateOption.js';
 import { startTask, stopTasks, type StartedTask } from './startTask.js';
 
@@ -49,7 +50,7 @@ export function hedge<T>(
         timer = undefined;
         if (settled || ctx.scope.aborted) return;
         if (ctx.span.isRecording()) {
-          ctx.span.addEvent(OverlapEvents.HEDGE_START, { [OverlapAttributes.PATTERN]: 'hedge', 'overlap.hedge.index': started.length });
+          ctx.span.addEvent(OverlapEvents.HEDGE_START, { [OverlapAttributes.PATTERN]: 'hedge', 'overlap.hedge.index': started.length }, spanNow());
         }
         launch();
         if (started.length <= maxHedges) schedule();
