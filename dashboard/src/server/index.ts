@@ -42,5 +42,9 @@ export {
   encodeOtlpProtobufRequest,
   encodeOtlpProtobufResponse,
 } from './ingest/otlpProtobuf.js';
+export { OtlpForwarder, DEFAULT_FORWARD_BUFFER_BYTES } from './forward/OtlpForwarder.js';
+export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpForwarder.js';
+export { RunnerRegistry } from './runners/RunnerRegistry.js';
+export type { AgentDescriptor, AgentParameter, ConnectedRunner, RunAgentAck } from './runners/RunnerRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
 export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { exited, startCli } from './cliProcess.js';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('overlap demo', () => {
+  it('overlap demo - starts the dashboard with the examples running, runs an agent on request, stops cleanly on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const { child, match } = await startCli(['demo', '--port', '0', '--interval', '0'], /open (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const url = match[1]!;
+      // The first waterfalls arrive within seconds.
+      const first = await waitFor(async () => {
+        const body = (await (await fetch(`${url}api/traces`)).json()) as { traces: Array<{ agentName?: string }> };
+        return body.traces.length > 0 ? body.traces : undefined;
+      }, 10_000);
+      expect(first[0]!.agentName).toBeDefined();
+      if (signal === 'SIGTERM') {
+        // The examples are offered to the page; running one with parameters works.
+        const agents = await waitFor(async () => {
+          const body = (await (await fetch(`${url}api/agents`)).json()) as { runners: Array<{ agents: Array<{ name: string }> }> };
+          return body.runners[0]?.agents.length ? body.runners[0].agents : undefined;
+        }, 5_000);
+        expect(agents.map((a) => a.name)).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst']);
+        const response = await fetch(`${url}api/agents/run`, { method: 'POST', body: JSON.stringify({ agent: 'burst', params: { limit: 4, count: 8 } }) });
+        expect(response.status).toBe(202);
+        const burst = await waitFor(async () => {
+          const body = (await (await fetch(`${url}api/traces?agent=burst_agent&limit=50`)).json()) as {
+            traces: Array<{ traceId: string; callCount: number; inFlightCount: number }>;
+          };
+          return body.traces.find((t) => t.callCount === 8 && t.inFlightCount === 0);
+        }, 30_000);
+        expect(burst.callCount).toBe(8);
+      }
+      child.kill(signal);
+      const ended = await exited(child);
+      expect(ended).toEqual({ code: 0, signal: null });
+    }
+  }, 90_000);
+});
