@@ -17,11 +17,12 @@ describe('overlap demo', () => {
       const { child, match } = await startCli(['demo', '--port', '0', '--interval', '0'], /open (http:\/\/127\.0\.0\.1:\d+\/)/);
       const url = match[1]!;
       // The first waterfalls arrive within seconds.
+      // The first waterfalls arrive within seconds (a trace may show its calls before its agent's span).
       const first = await waitFor(async () => {
         const body = (await (await fetch(`${url}api/traces`)).json()) as { traces: Array<{ agentName?: string }> };
-        return body.traces.length > 0 ? body.traces : undefined;
+        return body.traces.find((t) => t.agentName !== undefined);
       }, 10_000);
-      expect(first[0]!.agentName).toBeDefined();
+      expect(first.agentName).toMatch(/_agent|answer_/);
       if (signal === 'SIGTERM') {
         // The examples are offered to the page; running one with parameters works.
         const agents = await waitFor(async () => {

@@ -240,14 +240,14 @@ describe('SharedSemaphore', () => {
 
   it('leaseTtlMs - a held lease is renewed while its call runs, so it outlives its TTL', { timeout: 20_000 }, async () => {
     const prefix = redis.prefix('renew');
-    // Renewed every 333 ms; held for 2.5 TTLs. (A TTL much shorter would fail on a machine that stalls.)
-    const a = (await redis.process(prefix)).semaphore('api', { permits: 1, leaseTtlMs: 1000, onRedisDown: 'fail-closed' });
+    // Renewed every 667 ms; held for 2.5 TTLs. (A shorter TTL fails when a busy machine stalls the event loop.)
+    const a = (await redis.process(prefix)).semaphore('api', { permits: 1, leaseTtlMs: 2000, onRedisDown: 'fail-closed' });
     const bGates = await redis.process(prefix);
-    const b = bGates.semaphore('api', { permits: 1, leaseTtlMs: 1000, onRedisDown: 'fail-closed' });
+    const b = bGates.semaphore('api', { permits: 1, leaseTtlMs: 2000, onRedisDown: 'fail-closed' });
     const holder = await a.acquire();
     const waiting = b.acquire();
     const state = track(waiting);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     expect(state.settled).toBe(false);
     expect(await redis.redis.zcard(gateKey(prefix, 's', 'api', 'leases'))).toBe(1);
     holder.release();
