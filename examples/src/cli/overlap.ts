@@ -69,7 +69,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .addOption(new Option('--count <n>', 'how many tasks (burst)').argParser(integer(1)))
       .addOption(new Option('--repeat <k>', 'run the example k times').argParser(integer(1, 1000)).default(1))
       .addOption(new Option('--upstream <url>', 'use this upstream instead of starting one'))
-      .addOption(new Option('--redis <url>', 'share the example\'s gates across processes through this Redis (redis://...)').env('REDIS_URL'))
+      .addOption(new Option('--redis <url>', 'share the example\'s gates across processes through this Redis (redis://...)'))
       .addOption(new Option('--seed <n>', "seed of the local upstream's latencies and faults").argParser(integer(0)).default(1))
       .option('--no-dashboard', 'do not send traces to a dashboard'),
   ).action(async (name: string, flags: Record<string, unknown>, command: Command) => {
