@@ -19,3 +19,15 @@ describe('README', () => {
     expect(output).toMatch(/took \d+ ms/);
   });
 });
+
+describe('root README', () => {
+  it('README.md (root) - every line of its runner excerpt is a line of examples/quickstart.ts', () => {
+    const example = readFileSync(join(root, 'examples', 'quickstart.ts'), 'utf8');
+    const readme = readFileSync(join(root, '..', 'README.md'), 'utf8');
+    const block = /## Tools and an agent\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const lines = block!.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) expect(example.split('\n'), line).toContain(line);
+  });
+});
