@@ -210,4 +210,21 @@ describe('startTelemetry()', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(runs).toEqual([['burst', { limit: 3 }]]);
   });
+
+  it('startTelemetry({ dashboard }) - a dashboard that is down costs warnings and counted spans; the app runs on', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const warnings: string[] = [];
+    handle = await startTelemetry({ dashboard: `http://127.0.0.1:${port}`, onWarning: (m) => warnings.push(m), flushOnExit: false }, {});
+    const runner = new Runner();
+    for (let i = 0; i < 3; i += 1) await expect(runner.run(agent, undefined)).resolves.toEqual(['A', 'B']);
+    await handle.forceFlush();
+    const stats = handle.stats();
+    expect(stats.destinations[0]).toMatchObject({ exported: 0, failed: 12 });
+    expect(stats.live!.startsSent).toBe(0);
+    expect(stats.live!.startsDropped).toBeGreaterThan(0);
+    expect(warnings.some((w) => w.includes('failed'))).toBe(true);
+  }, 60_000);
 });
