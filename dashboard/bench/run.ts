@@ -1,12 +1,18 @@
 // `npm run bench` in dashboard/: runs every `*.bench.ts` beside this file, each in a fresh Node process
-// (with --expose-gc), one after the other so they do not compete for the machine's cores.
-// `npm run bench -- ingest` runs only the files whose names start with `ingest`.
+// (with --expose-gc), one after the other so they do not compete for the machine's cores; then merges
+// their results (bench/results/ingest.json, bench/results/page.json) into bench/results/dashboard.json
+// and prints the figures against their targets.
+//
+// `npm run bench -- ingest` runs only the files whose names start with `ingest` (the summary is still
+// written, from the latest results of each file).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
 const only = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -16,6 +22,91 @@ let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file}`);
   const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], { stdio: 'inherit' });
-  if (result.status !== 0) failed += 1;
+  if (result.status !== 0) {
+    failed += 1;
+    console.error(`${file} failed (exit ${result.status ?? result.signal})`);
+  }
 }
+
+/** One figure of the summary: where it comes from, and its target when it has one. */
+interface Figure {
+  key: string;
+  source: 'ingest' | 'page';
+  unit: string;
+  /** `max`: at most this; `min`: at least this. */
+  target?: { kind: 'max' | 'min'; value: number };
+}
+
+const FIGURES: Figure[] = [
+  { key: 'ingest_spans_per_s_protobuf', source: 'ingest', unit: 'spans/s' },
+  { key: 'ingest_spans_per_s_json', source: 'ingest', unit: 'spans/s' },
+  { key: 'live_latency_p50_ms', source: 'page', unit: 'ms' },
+  { key: 'live_latency_p95_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 250 } },
+  { key: 'render_5000_spans_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 200 } },
+  { key: 'render_50000_spans_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 500 } },
+  { key: 'open_5000_spans_ms', source: 'page', unit: 'ms' },
+  { key: 'open_50000_spans_ms', source: 'page', unit: 'ms' },
+  { key: 'live_update_50000_spans_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 50 } },
+  { key: 'scroll_window_swap_50000_spans_ms', source: 'page', unit: 'ms' },
+  { key: 'rss_mb_full_store', source: 'page', unit: 'MB' },
+  { key: 'rss_mb_full_store_after_more', source: 'page', unit: 'MB' },
+  { key: 'rss_mb_full_store_after_twice_more', source: 'page', unit: 'MB' },
+  { key: 'heap_mb_full_store', source: 'page', unit: 'MB' },
+  { key: 'heap_mb_full_store_after_more', source: 'page', unit: 'MB' },
+];
+
+function readResults(name: string): Record<string, unknown> | undefined {
+  const path = join(resultsDir, `${name}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+const sources = { ingest: readResults('ingest'), page: readResults('page') };
+const summary: Record<string, unknown> = {};
+const rows: string[][] = [['figure', 'value', 'target', '']];
+for (const figure of FIGURES) {
+  const value = sources[figure.source]?.[figure.key];
+  summary[figure.key] = typeof value === 'number' ? value : null;
+  const target = figure.target === undefined ? '' : `${figure.target.kind === 'max' ? '<=' : '>='} ${figure.target.value} ${figure.unit}`;
+  let verdict = '';
+  if (typeof value !== 'number') verdict = `missing: run bench/${figure.source}.bench.ts`;
+  else if (figure.target !== undefined) verdict = (figure.target.kind === 'max' ? value <= figure.target.value : value >= figure.target.value) ? 'ok' : 'MISSED';
+  rows.push([figure.key, typeof value === 'number' ? `${value.toLocaleString('en')} ${figure.unit}` : '–', target, verdict]);
+}
+
+// Memory is "flat" when, once the store is full, more spans grow the server's heap (after gc) by under
+// 5% (the store evicts whole traces) and its RSS stops growing: the second extra round ends at most 5%
+// above the first. RSS may step up once after the first evictions (the allocator keeps pages it used).
+const heapFull = summary.heap_mb_full_store;
+const heapAfter = summary.heap_mb_full_store_after_more;
+const rssFull = summary.rss_mb_full_store;
+const rssAfter = summary.rss_mb_full_store_after_more;
+const rssAfterTwice = summary.rss_mb_full_store_after_twice_more;
+if (typeof heapFull === 'number' && typeof heapAfter === 'number' && typeof rssFull === 'number' && typeof rssAfter === 'number' && typeof rssAfterTwice === 'number') {
+  const heapGrowth = (heapAfter - heapFull) / heapFull;
+  const rssPlateau = rssAfterTwice <= rssAfter * 1.05;
+  summary.memory_flat_when_full = heapGrowth < 0.05 && rssPlateau;
+  summary.heap_growth_after_more_pct = Math.round(heapGrowth * 1000) / 10;
+  summary.rss_growth_after_more_pct = Math.round(((rssAfter - rssFull) / rssFull) * 1000) / 10;
+  summary.rss_growth_second_round_pct = Math.round(((rssAfterTwice - rssAfter) / rssAfter) * 1000) / 10;
+  rows.push([
+    'memory flat once full',
+    `heap ${summary.heap_growth_after_more_pct}%; RSS ${summary.rss_growth_after_more_pct}% then ${summary.rss_growth_second_round_pct}%`,
+    'heap < 5%, RSS plateau',
+    summary.memory_flat_when_full ? 'ok' : 'MISSED',
+  ]);
+}
+
+const output = {
+  ...summary,
+  details: { ingest: sources.ingest ?? null, page: sources.page ?? null },
+  cpus: cpus().length,
+  node: process.version,
+  written_at: new Date().toISOString(),
+};
+writeFileSync(join(resultsDir, 'dashboard.json'), `${JSON.stringify(output, null, 2)}\n`);
+
+const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+console.log('\n== dashboard benchmark');
+for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+console.log(`wrote ${join(resultsDir, 'dashboard.json')}`);
 process.exit(failed === 0 ? 0 : 1);

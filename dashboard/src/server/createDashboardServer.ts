@@ -92,13 +92,14 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   const app = express();
   app.disable('x-powered-by');
   if (resolved.token !== undefined) {
-    app.use(
-      requireHttpToken(resolved.token, (req, res) => {
-        const message = 'a valid token is required: Authorization: Bearer <token> or ?token=<token>';
-        if (req.path === '/v1/traces') sendRpcStatus(res, otlpEncodingOf(req.headers['content-type']) ?? 'json', 401, RpcCode.UNAUTHENTICATED, message);
-        else sendJsonError(res, 401, 'unauthorized', message);
-      }),
-    );
+    const requireToken = requireHttpToken(resolved.token, (req, res) => {
+      const message = 'a valid token is required: Authorization: Bearer <token> or ?token=<token>';
+      if (req.path === '/v1/traces') sendRpcStatus(res, otlpEncodingOf(req.headers['content-type']) ?? 'json', 401, RpcCode.UNAUTHENTICATED, message);
+      else sendJsonError(res, 401, 'unauthorized', message);
+    });
+    // The page itself holds no data (it asks the API, with the token, for everything), so a browser can
+    // load it and its scripts; every route that answers with data still needs the token.
+    app.use((req, res, next) => (isPageFile(req.method, req.path) ? next() : requireToken(req, res, next)));
   }
   app.use(
     otlpHttpRouter(store, { maxBodyBytes, ...(forwarder.enabled ? { onIngest: (body, encoding) => forwarder.forward(body, encoding) } : {}) }, counters),
@@ -131,7 +132,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   const runners = new RunnerRegistry(io.of(RUNNERS_NAMESPACE));
   const stopAgentEvents = runners.onChange(() => io.of('/').emit('agents', { runners: runners.list() }));
   const detachLive = attachLiveChannel(io, store, {
-    summarize: (traceId) => summaries.get(traceId),
+    summarize: (traceId) => summaries.forLive(traceId),
     tracesIntervalMs: resolved.tracesIntervalMs,
     spansIntervalMs: resolved.spansIntervalMs,
   });
@@ -170,4 +171,9 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
       return closing;
     },
   };
+}
+
+/** `GET /` and the page's static assets. */
+function isPageFile(method: string, path: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && (path === '/' || path.startsWith('/assets/'));
 }

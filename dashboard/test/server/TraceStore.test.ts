@@ -3,6 +3,7 @@ import type { SpanRecord } from '@overlap/shared';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, TraceStore } from '../../src/server/index.js';
 import type { TraceStoreChange } from '../../src/server/index.js';
+import { TraceSummaries } from '../../src/server/api/TraceSummaries.js';
 import { msNanos, newSpanId, newTraceId, spanRecord } from './helpers.js';
 
 function inFlight(span: SpanRecord): SpanRecord {
@@ -204,5 +205,21 @@ describe('TraceStore', () => {
     expect(seen).toHaveLength(25);
     expect(new Set(seen)).toEqual(new Set(ids));
     expect(seen.at(-1)).toBe(ids[3]);
+  });
+});
+
+describe('TraceSummaries', () => {
+  it('.forLive() - a big trace that keeps changing is answered stale until it is worth summarising again; .get() is always current', () => {
+    const store = new TraceStore({ maxSpans: 100_000, maxTraces: 10 });
+    const traceId = newTraceId();
+    store.add(Array.from({ length: 20_000 }, (_, i) => spanRecord({ traceId, name: `s${i}` })));
+    const summaries = new TraceSummaries(store);
+    expect(summaries.forLive(traceId)).toMatchObject({ stale: false, summary: { spanCount: 20_000 } });
+    store.add([spanRecord({ traceId, name: 'one more' })]);
+    // Summarising 20,000 spans takes milliseconds; asking again at once gets the last summary, marked stale.
+    expect(summaries.forLive(traceId)).toMatchObject({ stale: true, summary: { spanCount: 20_000 } });
+    expect(summaries.get(traceId)?.spanCount).toBe(20_001);
+    expect(summaries.forLive(traceId)).toMatchObject({ stale: false, summary: { spanCount: 20_001 } });
+    summaries.dispose();
   });
 });

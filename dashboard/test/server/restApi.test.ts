@@ -269,8 +269,8 @@ describe('token', () => {
     await secured.close();
   });
 
-  it('every route - answers 401 without the token', async () => {
-    for (const path of ['healthz', 'api/traces', 'api/stats', `api/traces/${newTraceId()}`, '', 'api/export']) {
+  it('every route - answers 401 without the token, except the page itself, which holds no data', async () => {
+    for (const path of ['healthz', 'api/traces', 'api/stats', `api/traces/${newTraceId()}`, 'api/export', 'api/agents', 'api/info']) {
       const response = await fetch(`${secured.url}${path}`);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -282,6 +282,9 @@ describe('token', () => {
     expect(otlp.status).toBe(401);
     expect(((await otlp.json()) as { code: number }).code).toBe(16);
     expect((await getJson<HealthResponse>(`${secured.url}healthz?token=s3cret`)).body.store.spans).toBe(0);
+    expect((await fetch(secured.url)).status).toBe(200);
+    expect((await fetch(`${secured.url}assets/nothing-here.js`)).status).toBe(404);
+    expect((await fetch(secured.url, { method: 'POST' })).status).toBe(401);
   });
 
   it('every route - accepts the token as a bearer header or a query parameter', async () => {

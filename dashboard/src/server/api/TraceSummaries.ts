@@ -14,8 +14,11 @@ import type { Disposer, TraceStore } from '../store/TraceStore.js';
  * summaries.dispose();
  * ```
  */
+/** A summary may be this many times its computing time old before live updates compute it again. */
+const STALE_FACTOR = 10;
+
 export class TraceSummaries {
-  private readonly cache = new Map<string, { version: number; summary: TraceSummary }>();
+  private readonly cache = new Map<string, { version: number; summary: TraceSummary; computedAt: number; computeMs: number }>();
   private readonly stopListening: Disposer;
 
   constructor(private readonly store: TraceStore) {
@@ -26,13 +29,29 @@ export class TraceSummaries {
 
   /** The trace's summary, or `undefined` when the store does not hold it. */
   get(traceId: string): TraceSummary | undefined {
+    return this.forLive(traceId, false)?.summary;
+  }
+
+  /**
+   * The summary for live updates: a trace that keeps changing is summarised again at most once per ten
+   * times what its last summary cost, so a 50,000-span trace growing span by span takes at most a tenth
+   * of the event loop. Until then the last summary is answered with `stale: true`, and the caller asks
+   * again later. With `allowStale` false it is always current.
+   */
+  forLive(traceId: string, allowStale = true): { summary: TraceSummary; stale: boolean } | undefined {
     const info = this.store.getInfo(traceId);
     if (info === undefined) return undefined;
     const cached = this.cache.get(traceId);
-    if (cached !== undefined && cached.version === info.version) return cached.summary;
+    if (cached !== undefined) {
+      if (cached.version === info.version) return { summary: cached.summary, stale: false };
+      const now = performance.now();
+      if (allowStale && now - cached.computedAt < cached.computeMs * STALE_FACTOR) return { summary: cached.summary, stale: true };
+    }
+    const started = performance.now();
     const summary = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
-    this.cache.set(traceId, { version: info.version, summary });
-    return summary;
+    const computedAt = performance.now();
+    this.cache.set(traceId, { version: info.version, summary, computedAt, computeMs: computedAt - started });
+    return { summary, stale: false };
   }
 
   /** Stops following the store. */

@@ -30,7 +30,7 @@ export type SpanStartsAck = { accepted: number; rejected: number } | { error: { 
 /** Options of {@link attachLiveChannel}. */
 export interface LiveChannelOptions<Summary> {
   /** Summary of a stored trace, sent in `traces` events. */
-  summarize: (traceId: string) => Summary | undefined;
+  summarize: (traceId: string) => { summary: Summary; stale: boolean } | undefined;
   /** Most frequent `traces` emission, in milliseconds. */
   tracesIntervalMs: number;
   /** Most frequent `spans` emission per trace, in milliseconds. */
@@ -59,7 +59,7 @@ const TRACE_ID = /^[0-9a-fA-F]{32}$/;
  *
  * @example
  * ```ts
- * const detach = attachLiveChannel(io, store, { summarize: (id) => summaries.get(id), tracesIntervalMs: 100, spansIntervalMs: 50 });
+ * const detach = attachLiveChannel(io, store, { summarize: (id) => summaries.forLive(id), tracesIntervalMs: 100, spansIntervalMs: 50 });
  * ```
  */
 export function attachLiveChannel<Summary>(io: Server, store: TraceStore, options: LiveChannelOptions<Summary>): Disposer {
@@ -72,6 +72,7 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
   let spansTimer: NodeJS.Timeout | undefined;
   let lastTracesEmit = Number.NEGATIVE_INFINITY;
   let lastSpansEmit = Number.NEGATIVE_INFINITY;
+  let awaitingRefresh = new Set<string>();
 
   const flushTraces = (): void => {
     tracesTimer = undefined;
@@ -83,14 +84,23 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
       return;
     }
     const traces: Summary[] = [];
+    const refresh = new Set<string>();
     for (const traceId of changedTraces) {
-      const summary = options.summarize(traceId);
-      if (summary !== undefined) traces.push(summary);
+      const answer = options.summarize(traceId);
+      if (answer === undefined) continue;
+      // A stale summary is sent once and asked for again at later flushes, until it is current.
+      if (!(answer.stale && awaitingRefresh.has(traceId))) traces.push(answer.summary);
+      if (answer.stale) refresh.add(traceId);
     }
+    awaitingRefresh = refresh;
     const event: TracesEvent<Summary> = { traces, evicted: [...evictedTraces] };
     changedTraces.clear();
     evictedTraces.clear();
     if (event.traces.length > 0 || event.evicted.length > 0) pages.emit('traces', event);
+    if (refresh.size > 0) {
+      for (const traceId of refresh) changedTraces.add(traceId);
+      tracesTimer = setTimeout(flushTraces, options.tracesIntervalMs);
+    }
   };
 
   const flushSpans = (): void => {

@@ -1,0 +1,351 @@
+import { spanPhase } from '@overlap/shared';
+import type { SpanRecord, TraceSummary, WaterfallRow } from '@overlap/shared';
+import { AnalysisClient } from './analysis/AnalysisClient.js';
+import type { TraceAnalysis } from './analysis/analyseTrace.js';
+import { ConcurrencyChart } from './concurrency/ConcurrencyChart.js';
+import { SpanDetailsPanel } from './details/SpanDetailsPanel.js';
+import { TraceHeadline } from './headline/TraceHeadline.js';
+import type { LiveClient, SpansEvent } from './live/LiveClient.js';
+import { ToolStatsTable } from './stats/ToolStatsTable.js';
+import { pushAnalysis, pushRecord } from './testing/pageHooks.js';
+import type { PerfHook } from './testing/hookTypes.js';
+import { WaterfallModel } from './trace/WaterfallModel.js';
+import type { WaterfallUpdate } from './trace/WaterfallModel.js';
+import { layoutSpanRow } from './trace/layoutSpanRow.js';
+import { visibleRows } from './trace/visibleRows.js';
+import { WaterfallView } from './waterfall/WaterfallView.js';
+
+/** The elements the trace panel draws into. */
+export interface TracePanelElements {
+  readonly headline: HTMLElement;
+  readonly waterfall: HTMLElement;
+  readonly details: HTMLElement;
+  readonly concurrency: HTMLElement;
+  readonly tools: HTMLElement;
+}
+
+/** What the trace panel needs. */
+export interface TracePanelDeps {
+  readonly live: LiveClient;
+  readonly perf: PerfHook;
+  /** URL of the analysis worker; without it the analysis runs on the main thread. */
+  readonly analysisWorkerUrl?: URL | undefined;
+  /** Called when the per-tool figures of the selected trace change (the page decides whether to show them). */
+  readonly onTraceTools?: (analysis: TraceAnalysis) => void;
+}
+
+/** Least time between two analyses of a trace, scaled by its size so large traces are not analysed on every span. */
+function analysisIntervalMs(spanCount: number): number {
+  return Math.min(2000, Math.max(100, spanCount / 25));
+}
+/** How often the headline of a trace with spans in flight is refreshed. */
+const LIVE_ANALYSIS_INTERVAL_MS = 1000;
+/** Least time between two redraws of growing bars (about 30 frames a second). */
+const LIVE_FRAME_MS = 33;
+/** Most time between two redraws of growing bars, however slow a redraw is. */
+const MAX_LIVE_FRAME_MS = 250;
+
+/**
+ * The selected trace: its headline, waterfall, details, concurrency chart and per-tool table, kept live.
+ *
+ * On `open`, it watches the trace over the socket, lays out the acknowledged spans and draws them; then
+ * merges each `spans` event as it arrives (patching rows in place, see `WaterfallModel`) and redraws;
+ * while bars are in flight it redraws up to 30 times a second so they grow (less often when a redraw
+ * is slow, so growing bars never take more than about a fifth of the main thread). The summary,
+ * critical path, concurrency timeline and tool figures are computed by the analysis worker after the
+ * first frame, throttled by the trace's size.
+ *
+ * @example
+ * ```ts
+ * const panel = new TracePanel(elements, { live, perf });
+ * await panel.open(traceId, summary);
+ * live.onSpans = (event) => panel.onSpans(event);
+ * ```
+ */
+export class TracePanel {
+  private readonly headline: TraceHeadline;
+  private readonly waterfall: WaterfallView;
+  private readonly details: SpanDetailsPanel;
+  private readonly concurrency: ConcurrencyChart;
+  private readonly tools: ToolStatsTable;
+  private readonly analysis: AnalysisClient;
+
+  private traceId: string | undefined;
+  private openSeq = 0;
+  private model = new WaterfallModel();
+  private collapsed = new Set<string>();
+  private rows: readonly WaterfallRow[] = [];
+  private listSummary: TraceSummary | undefined;
+  private lastAnalysis: TraceAnalysis | undefined;
+  private evicted = false;
+  private pending: SpanRecord[][] = [];
+  private pendingSince = 0;
+  private frameRequested = false;
+  private lastLiveFrame = 0;
+  private liveFrameIntervalMs = LIVE_FRAME_MS;
+  private lastAnalysisAt = Number.NEGATIVE_INFINITY;
+  private analysisTimer: number | undefined;
+  private hasInFlight = false;
+  /** The watch acknowledgement has been laid out; `spans` events wait until then. */
+  private loaded = false;
+
+  constructor(elements: TracePanelElements, private readonly deps: TracePanelDeps) {
+    this.headline = new TraceHeadline(elements.headline);
+    this.details = new SpanDetailsPanel(elements.details, () => this.waterfall.setPinned(undefined));
+    this.waterfall = new WaterfallView(elements.waterfall, {
+      onHover: (row) => {
+        if (row !== undefined) this.details.show(row, this.model.span(row.spanId), this.model.startMs, false);
+      },
+      onPin: (row) => this.pin(row),
+      onToggle: (spanId) => this.toggle(spanId),
+      isLive: (row) => this.isLive(row),
+      liveRow: (row, nowMs) => {
+        const span = this.model.span(row.spanId);
+        // A renamed duplicate (`{id}_1`) is not held under its row's id: draw it as laid out.
+        if (span === undefined) return row;
+        const place = { depth: row.depth, layoutStartMs: this.model.startMs, hasChildren: row.hasChildren, collapsed: row.collapsed };
+        return layoutSpanRow(span, this.model.foldedChildren(row.spanId), place, nowMs);
+      },
+    });
+    this.concurrency = new ConcurrencyChart(elements.concurrency);
+    this.tools = new ToolStatsTable(elements.tools);
+    this.analysis = new AnalysisClient({ workerUrl: deps.analysisWorkerUrl, onAnalysis: (analysis) => this.showAnalysis(analysis) });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.details.unpin();
+    });
+  }
+
+  /** The selected trace's id. */
+  get selected(): string | undefined {
+    return this.traceId;
+  }
+
+  /** The waterfall (for the test hook). */
+  get view(): WaterfallView {
+    return this.waterfall;
+  }
+
+  /** The tool table (the page fills it with all traces' figures when asked). */
+  get toolTable(): ToolStatsTable {
+    return this.tools;
+  }
+
+  /** Selects a trace: watches it, draws it, analyses it. */
+  async open(traceId: string, summary: TraceSummary | undefined): Promise<void> {
+    const requestedAt = performance.now();
+    if (this.traceId !== undefined && this.traceId !== traceId) this.deps.live.unwatch(this.traceId);
+    const seq = ++this.openSeq;
+    this.traceId = traceId;
+    this.model = new WaterfallModel();
+    this.collapsed = new Set();
+    this.rows = [];
+    this.pending = [];
+    this.lastAnalysis = undefined;
+    this.listSummary = summary;
+    this.evicted = false;
+    this.loaded = false;
+    this.hasInFlight = (summary?.inFlightCount ?? 0) > 0;
+    this.lastAnalysisAt = Number.NEGATIVE_INFINITY;
+    window.clearTimeout(this.analysisTimer);
+    this.details.clear();
+    if (summary !== undefined) this.headline.show(summary);
+    else this.headline.clear('Loading…');
+    this.waterfall.setEmpty('Loading the trace…');
+    this.concurrency.clear();
+
+    const ack = await this.deps.live.watch(traceId);
+    if (seq !== this.openSeq) return;
+    if ('error' in ack) {
+      this.waterfall.setEmpty(`Could not load the trace: ${ack.error.message}`);
+      return;
+    }
+    if (!ack.found) {
+      this.evicted = true;
+      this.waterfall.setEmpty('This trace is no longer in the server\'s store.');
+      return;
+    }
+    const dataAt = performance.now();
+    const layout = this.model.add(ack.spans, Date.now());
+    this.loaded = true;
+    if (ack.spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
+    this.showRows();
+    this.waterfall.draw(Date.now());
+    const computedAt = performance.now();
+    this.afterFrame(() => {
+      const drawnAt = performance.now();
+      pushRecord(this.deps.perf, { kind: 'open', traceId, spanCount: this.model.spanCount, rowCount: this.rows.length, layout, requestedAt, dataAt, computedAt, drawnAt, renderMs: drawnAt - dataAt, totalMs: drawnAt - requestedAt });
+      if (seq !== this.openSeq) return;
+      // After the first frame: index the spans for live updates and hand them to the analysis worker.
+      this.analysis.reset(traceId, this.model.spanRecords());
+      this.requestAnalysis(true);
+      this.requestFrame();
+    });
+  }
+
+  /** Watches the selected trace again (after the socket reconnected). */
+  reopen(): void {
+    if (this.traceId !== undefined) void this.open(this.traceId, this.listSummary);
+  }
+
+  /** New and updated spans of a watched trace (the `spans` event). */
+  onSpans(event: SpansEvent): void {
+    if (event.traceId !== this.traceId) return;
+    if (this.pending.length === 0) this.pendingSince = performance.now();
+    this.pending.push(event.spans);
+    // Merge and draw at once (the server sends at most one batch per trace every 50 ms); before the
+    // watch acknowledgement is laid out, the batch waits for the frame after it.
+    if (this.loaded) this.applyPending();
+    else this.requestFrame();
+  }
+
+  /** The selected trace's summary from the trace list (shown until the analysis has its own). */
+  onSummary(summary: TraceSummary): void {
+    if (summary.traceId !== this.traceId) return;
+    this.listSummary = summary;
+    if (summary.inFlightCount > 0) this.hasInFlight = true;
+    if (this.lastAnalysis === undefined) this.headline.show(summary, this.headlineExtras());
+  }
+
+  /** The server evicted the selected trace: keep showing it, and say so. */
+  markEvicted(): void {
+    this.evicted = true;
+    const summary = this.lastAnalysis?.summary ?? this.listSummary;
+    if (summary !== undefined) this.headline.show(summary, this.headlineExtras());
+  }
+
+  private headlineExtras(): { criticalPathMs?: number; note?: string } {
+    const extras: { criticalPathMs?: number; note?: string } = {};
+    if (this.lastAnalysis !== undefined) {
+      let total = 0;
+      for (const segment of this.lastAnalysis.criticalPath) total += segment.endMs - segment.startMs;
+      extras.criticalPathMs = total;
+    }
+    if (this.evicted) extras.note = 'This trace was evicted from the server\'s store; what is shown is what the page had.';
+    return extras;
+  }
+
+  private isLive(row: WaterfallRow): boolean {
+    if (row.inFlight) return true;
+    const last = row.segments[row.segments.length - 1];
+    return last !== undefined && last.kind === 'abandoned' && this.model.foldedChildren(row.spanId).some((child) => child.endTimeUnixNano === undefined);
+  }
+
+  private showRows(): void {
+    this.rows = visibleRows(this.model.rows, this.collapsed);
+    if (this.traceId !== undefined) this.waterfall.setTrace(this.traceId, this.rows, this.model.startMs, this.model.endMs);
+  }
+
+  private toggle(spanId: string): void {
+    if (this.collapsed.has(spanId)) this.collapsed.delete(spanId);
+    else this.collapsed.add(spanId);
+    this.showRows();
+    this.waterfall.draw(Date.now());
+  }
+
+  private pin(row: WaterfallRow): void {
+    if (this.details.pinned === row.spanId) {
+      this.details.unpin();
+      return;
+    }
+    this.details.show(row, this.model.span(row.spanId), this.model.startMs, true);
+    this.waterfall.setPinned(row.spanId);
+  }
+
+  private requestFrame(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.frame());
+  }
+
+  /** An animation frame: merges waiting spans (if the socket handler could not), and grows live bars. */
+  private frame(): void {
+    this.frameRequested = false;
+    if (this.traceId === undefined || !this.loaded) return;
+    if (this.pending.length > 0) {
+      this.applyPending();
+    } else if (performance.now() - this.lastLiveFrame >= this.liveFrameIntervalMs && this.waterfall.hasLiveRows()) {
+      const drawMs = this.waterfall.draw(Date.now());
+      this.lastLiveFrame = performance.now();
+      // Growing bars redraw the whole window: keep that under about a fifth of the main thread.
+      this.liveFrameIntervalMs = Math.min(MAX_LIVE_FRAME_MS, Math.max(LIVE_FRAME_MS, drawMs * 5));
+    }
+    if (this.waterfall.hasLiveRows()) this.requestFrame();
+  }
+
+  /** Merges the spans that arrived, redraws, and records the update's timing. */
+  private applyPending(): void {
+    const traceId = this.traceId;
+    if (traceId === undefined || !this.loaded || this.pending.length === 0) return;
+    const nowMs = Date.now();
+    const batches = this.pending;
+    const requestedAt = this.pendingSince;
+    this.pending = [];
+    const spans = batches.length === 1 ? batches[0]! : batches.flat();
+    const layout: WaterfallUpdate = this.model.add(spans, nowMs);
+    this.analysis.addSpans(spans);
+    if (spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
+    if (layout === 'unchanged') return;
+    this.showRows();
+    this.waterfall.draw(nowMs);
+    this.lastLiveFrame = performance.now();
+    const computedAt = performance.now();
+    this.refreshPinned(spans);
+    const tracked = this.deps.perf.spanDrawnAt;
+    this.afterFrame(() => {
+      const drawnAt = performance.now();
+      pushRecord(this.deps.perf, { kind: 'update', traceId, spanCount: this.model.spanCount, rowCount: this.rows.length, layout, requestedAt, dataAt: requestedAt, computedAt, drawnAt, renderMs: drawnAt - requestedAt, totalMs: drawnAt - requestedAt });
+      if (tracked !== null) this.recordDrawnSpans(tracked, spans);
+    });
+    this.requestAnalysis(false);
+    if (this.waterfall.hasLiveRows()) this.requestFrame();
+  }
+
+  private recordDrawnSpans(tracked: Record<string, number>, spans: readonly SpanRecord[]): void {
+    const shown = new Set(this.waterfall.snapshot().rows.map((row) => row.spanId));
+    const now = Date.now();
+    for (const span of spans) {
+      if (span.endTimeUnixNano === undefined || tracked[span.spanId] !== undefined) continue;
+      const owner = spanPhase(span) !== undefined && span.parentSpanId !== undefined && !shown.has(span.spanId) ? span.parentSpanId : span.spanId;
+      if (shown.has(owner)) tracked[span.spanId] = now;
+    }
+  }
+
+  private refreshPinned(spans: readonly SpanRecord[]): void {
+    const pinned = this.details.pinned;
+    if (pinned === undefined || !spans.some((span) => span.spanId === pinned || span.parentSpanId === pinned)) return;
+    const row = this.model.row(pinned);
+    if (row !== undefined) this.details.show(row, this.model.span(pinned), this.model.startMs, true);
+  }
+
+  private requestAnalysis(now: boolean): void {
+    window.clearTimeout(this.analysisTimer);
+    this.analysisTimer = undefined;
+    const waitMs = now ? 0 : Math.max(0, this.lastAnalysisAt + analysisIntervalMs(this.model.spanCount) - performance.now());
+    if (waitMs === 0 && !this.analysis.busy) {
+      this.lastAnalysisAt = performance.now();
+      this.analysis.request(Date.now());
+    } else {
+      this.analysisTimer = window.setTimeout(() => this.requestAnalysis(true), Math.max(waitMs, 50));
+    }
+  }
+
+  private showAnalysis(analysis: TraceAnalysis): void {
+    if (analysis.traceId !== this.traceId) return;
+    this.lastAnalysis = analysis;
+    pushAnalysis(this.deps.perf, { traceId: analysis.traceId, spanCount: analysis.summary.spanCount, computeMs: analysis.computeMs, receivedAt: performance.now() });
+    this.hasInFlight = analysis.summary.inFlightCount > 0;
+    this.headline.show(analysis.summary, this.headlineExtras());
+    this.waterfall.setCriticalPath(analysis.criticalPath);
+    this.waterfall.draw(Date.now());
+    this.concurrency.show(analysis.timeline);
+    this.deps.onTraceTools?.(analysis);
+    if (this.hasInFlight) {
+      window.clearTimeout(this.analysisTimer);
+      this.analysisTimer = window.setTimeout(() => this.requestAnalysis(true), LIVE_ANALYSIS_INTERVAL_MS);
+    }
+  }
+
+  private afterFrame(callback: () => void): void {
+    requestAnimationFrame(() => callback());
+  }
+}

@@ -1,0 +1,47 @@
+import { assembleTrace, concurrencyTimeline, criticalPath, summarizeTrace, toolStats } from '@overlap/shared';
+import type { ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+
+/** Everything the page shows about a trace beside its rows. */
+export interface TraceAnalysis {
+  readonly traceId: string;
+  /** `summarizeTrace`: wall time, sum of the calls, concurrency saved, counts. */
+  readonly summary: TraceSummary;
+  /** `criticalPath`: the stretches of spans that decided when the trace ended. */
+  readonly criticalPath: readonly CriticalPathSegment[];
+  /** `concurrencyTimeline`: calls in flight and queued per gate over time. */
+  readonly timeline: ConcurrencyTimeline;
+  /** `toolStats` over the trace's calls. */
+  readonly tools: readonly ToolStats[];
+  /** What `assembleTrace` repaired. */
+  readonly warnings: readonly string[];
+  /** The time in-flight spans were taken to end at, ms since the epoch. */
+  readonly nowMs: number;
+  /** How long the analysis took, in ms. */
+  readonly computeMs: number;
+}
+
+/**
+ * Runs the trace maths of `@overlap/shared` over one trace's spans, with in-flight spans ending at
+ * `nowMs`. Pure: the spans are not changed.
+ *
+ * @example
+ * ```ts
+ * const { summary } = analyseTrace(traceId, spans, Date.now());
+ * console.log(`concurrency saved ${summary.concurrencySavedMs} ms`);
+ * ```
+ */
+export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowMs: number): TraceAnalysis {
+  const started = performance.now();
+  const trace = assembleTrace(spans);
+  const options = { nowMs };
+  return {
+    traceId,
+    summary: summarizeTrace(trace, options),
+    criticalPath: criticalPath(trace, options),
+    timeline: concurrencyTimeline(trace, options),
+    tools: toolStats(spans),
+    warnings: trace.warnings,
+    nowMs,
+    computeMs: performance.now() - started,
+  };
+}

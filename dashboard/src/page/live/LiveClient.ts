@@ -1,0 +1,78 @@
+import type { SpanRecord, TraceSummary } from '@overlap/shared';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { PageConfig } from '../api/pageConfig.js';
+
+/** The server's `traces` event. */
+export interface TracesEvent {
+  traces: TraceSummary[];
+  evicted: string[];
+}
+
+/** The server's `spans` event. */
+export interface SpansEvent {
+  traceId: string;
+  spans: SpanRecord[];
+}
+
+/** The acknowledgement of `watch`. */
+export type WatchAck = { traceId: string; found: boolean; spans: SpanRecord[] } | { error: { code: string; message: string } };
+
+/** What {@link LiveClient} reports. */
+export interface LiveClientHandlers {
+  onTraces(event: TracesEvent): void;
+  onSpans(event: SpansEvent): void;
+  /** Connected (again): the page should reload what it shows and watch its trace again. */
+  onConnect(): void;
+  /** Lost the connection, or could not connect (the reason, such as `unauthorized: ...`). */
+  onDisconnect(reason: string): void;
+}
+
+/**
+ * The page's socket.io connection to the server's default namespace (see the dashboard README):
+ * `traces` summaries as traces change, `watch`/`unwatch` of one trace and its `spans` as they change.
+ * Sends the page's token as `auth: { token }`; reconnects on its own.
+ *
+ * @example
+ * ```ts
+ * const live = new LiveClient(config, { onTraces, onSpans, onConnect, onDisconnect });
+ * const ack = await live.watch(traceId);
+ * ```
+ */
+export class LiveClient {
+  private readonly socket: Socket;
+
+  constructor(config: PageConfig, handlers: LiveClientHandlers) {
+    this.socket = io(config.baseUrl.origin, {
+      auth: config.token === undefined ? {} : { token: config.token },
+      // WebSocket first: a 50,000-span trace is one large message. Long polling stays as a fallback.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+    });
+    this.socket.on('traces', (event: TracesEvent) => handlers.onTraces(event));
+    this.socket.on('spans', (event: SpansEvent) => handlers.onSpans(event));
+    this.socket.on('connect', () => handlers.onConnect());
+    this.socket.on('disconnect', (reason: string) => handlers.onDisconnect(reason));
+    this.socket.on('connect_error', (error: Error) => handlers.onDisconnect(error.message));
+  }
+
+  /** Whether the socket is connected. */
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Starts watching a trace; resolves with its spans so far. */
+  watch(traceId: string): Promise<WatchAck> {
+    return new Promise((resolve) => this.socket.emit('watch', { traceId }, (ack: WatchAck) => resolve(ack)));
+  }
+
+  /** Stops watching a trace. */
+  unwatch(traceId: string): void {
+    this.socket.emit('unwatch', { traceId });
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.socket.close();
+  }
+}

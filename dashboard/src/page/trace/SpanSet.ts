@@ -1,0 +1,76 @@
+import type { SpanRecord } from '@overlap/shared';
+import { spanVersionKey } from './spanVersionKey.js';
+
+/** What {@link SpanSet.add} changed. */
+export interface SpanSetChange {
+  /** Spans seen for the first time (no version of them was held). */
+  readonly added: readonly SpanRecord[];
+  /** New versions that replaced a held version of the same span (an in-flight span that ended...). */
+  readonly replaced: ReadonlyArray<{ readonly previous: SpanRecord; readonly next: SpanRecord }>;
+}
+
+/**
+ * The spans of one trace as the page holds them: one version per span, merged however the batches
+ * arrive (the watch acknowledgement, then `spans` events that may repeat it, in flight or ended).
+ *
+ * Merge rule, as the server's store: a later version replaces a held one, except that an in-flight
+ * version never replaces an ended one. Batches are never changed.
+ *
+ * @example
+ * ```ts
+ * const spans = new SpanSet();
+ * const { added } = spans.add(ack.spans);
+ * spans.add(event.spans); // repeats are ignored
+ * ```
+ */
+export class SpanSet {
+  private readonly byKey = new Map<string, SpanRecord>();
+
+  /** How many spans are held. */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Merges a batch; returns what it changed. Identical repeats change nothing. */
+  add(batch: readonly SpanRecord[]): SpanSetChange {
+    const added: SpanRecord[] = [];
+    const replaced: Array<{ previous: SpanRecord; next: SpanRecord }> = [];
+    for (const span of batch) {
+      const key = spanVersionKey(span);
+      const previous = this.byKey.get(key);
+      if (previous === undefined) {
+        this.byKey.set(key, span);
+        added.push(span);
+        continue;
+      }
+      if (previous === span) continue;
+      if (previous.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined) continue;
+      if (sameVersion(previous, span)) continue;
+      this.byKey.set(key, span);
+      replaced.push({ previous, next: span });
+    }
+    return { added, replaced };
+  }
+
+  /** Every held span (a new array, in no particular order). */
+  values(): SpanRecord[] {
+    return [...this.byKey.values()];
+  }
+
+  /** The held version of a span, by its version key. */
+  get(key: string): SpanRecord | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+/** Cheap check for the common repeat: the same span delivered again (same end, same counts). */
+function sameVersion(a: SpanRecord, b: SpanRecord): boolean {
+  return (
+    a.endTimeUnixNano === b.endTimeUnixNano &&
+    a.name === b.name &&
+    a.status.code === b.status.code &&
+    a.events.length === b.events.length &&
+    a.links.length === b.links.length &&
+    JSON.stringify(a.attributes) === JSON.stringify(b.attributes)
+  );
+}

@@ -1,0 +1,282 @@
+// The page in real headless Chromium, served by the real server, fed over real HTTP and sockets.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { assembleTrace, summarizeTrace } from '@overlap/shared';
+import type { SpanRecord } from '@overlap/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration, formatFactor } from '../../src/page/format/formatDuration.js';
+import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
+import { SEGMENT_STYLES } from '../../src/page/theme/palette.js';
+import { DASHBOARD_DIR, agentRoot, announceSpanStarts, ensurePageBuilt, launchChromium, newTraceId, postSpans, startDashboard, toolCall } from './pageHarness.js';
+import type { StartedServer } from './pageHarness.js';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const TEST_TIMEOUT_MS = 30_000;
+
+let browser: Browser;
+let dashboard: StartedServer;
+const pages: Page[] = [];
+const dialogs: string[] = [];
+const pageErrors: Error[] = [];
+
+beforeAll(async () => {
+  ensurePageBuilt();
+  dashboard = await startDashboard({ tracesIntervalMs: 20, spansIntervalMs: 20 });
+  browser = await launchChromium();
+}, 120_000);
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.close();
+  // No test may leave an uncaught error in the page behind.
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.server.close();
+});
+
+/** Opens the page (optionally at a URL suffix such as `?token=`); its uncaught errors fail the test. */
+async function openPage(suffix = '', url = dashboard.url): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  pages.push(page);
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await page.goto(`${url}${suffix}`);
+  return page;
+}
+
+function snapshot(page: Page): Promise<WaterfallSnapshot> {
+  return page.evaluate(() => (globalThis as unknown as { __overlapWaterfall: () => WaterfallSnapshot }).__overlapWaterfall());
+}
+
+/** Waits until the waterfall draws `traceId` and `predicate` holds for what chart.js was given. */
+async function waitForWaterfall(page: Page, traceId: string, predicate: (snap: WaterfallSnapshot) => boolean = () => true): Promise<WaterfallSnapshot> {
+  let last: WaterfallSnapshot | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await page.evaluate(() => (globalThis as unknown as { __overlapWaterfall?: () => WaterfallSnapshot }).__overlapWaterfall?.());
+        return last !== undefined && last.traceId === traceId && last.rows.length > 0 && predicate(last);
+      },
+      { timeout: 10_000, interval: 25 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+const rowOf = (snap: WaterfallSnapshot, spanId: string) => snap.rows.find((row) => row.spanId === spanId);
+
+let lastStartMs = 0;
+/**
+ * A start time `agoMs` before now, and after every start handed out before: each test's trace is the
+ * newest, so "follow latest" selects it.
+ */
+function nextStartMs(agoMs: number): number {
+  lastStartMs = Math.max(Date.now() - agoMs, lastStartMs + 10);
+  return lastStartMs;
+}
+
+/** A small trace: an agent root and three calls on one semaphore, two of which queued. */
+function sampleTrace(options: { agent?: string; rootName?: string; callName?: string } = {}): { traceId: string; root: SpanRecord; spans: SpanRecord[] } {
+  const traceId = newTraceId();
+  const t0 = nextStartMs(1500);
+  const root = { ...agentRoot(traceId, options.agent ?? 'researcher', t0, t0 + 1000), ...(options.rootName === undefined ? {} : { name: options.rootName }) };
+  const spans = [
+    root,
+    ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'search', gate: 'search-api', startMs: t0 + 10, queueMs: 0, endMs: t0 + 400 }),
+    ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'search', gate: 'search-api', startMs: t0 + 20, queueMs: 380, endMs: t0 + 700 }),
+    ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'fetch', gate: 'search-api', startMs: t0 + 30, queueMs: 120, endMs: t0 + 950, outcome: 'timeout', name: options.callName, events: [{ name: 'overlap.timeout', tMs: t0 + 950, attributes: { 'overlap.timeout_ms': 800 } }] }),
+  ];
+  return { traceId, root, spans };
+}
+
+describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('waterfall - draws one row per span, nested under its parent, with its name', async () => {
+    const { traceId, spans } = sampleTrace({ agent: 'row-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+
+    const snap = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+
+    // Queue spans are folded into their call's row as a segment, not rows of their own.
+    expect(snap.rows.map((row) => [row.name, row.depth])).toEqual([
+      ['invoke_agent row-agent', 0],
+      ['execute_tool search', 1],
+      ['execute_tool search', 1],
+      ['execute_tool fetch', 1],
+    ]);
+    await expect.poll(() => page.locator('.wf-label .wf-name').allTextContents()).toEqual(['invoke_agent row-agent', 'execute_tool search', 'execute_tool search', 'execute_tool fetch']);
+    const item = page.locator(`li[data-trace-id="${traceId}"]`);
+    await expect.poll(() => item.getAttribute('aria-selected')).toBe('true');
+    expect(await item.textContent()).toContain('row-agent');
+    expect(await item.textContent()).toContain(`${spans.length} spans`);
+    const timeout = snap.rows[3]!;
+    expect(timeout.markers.map((marker) => [marker.kind, marker.label])).toContainEqual(['timeout', 'timed out after 800 ms']);
+  });
+
+  it('waterfall - shows a span sent after the trace was opened, without a reload', async () => {
+    const { traceId, root, spans } = sampleTrace({ agent: 'growing-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+    await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    const late = toolCall({ traceId, parentSpanId: root.spanId, tool: 'summarize', gate: 'llm', startMs: Date.now() - 900, queueMs: 50, endMs: Date.now() - 800 });
+    await postSpans(dashboard.url, late);
+
+    const snap = await waitForWaterfall(page, traceId, (current) => rowOf(current, late[0]!.spanId) !== undefined);
+    expect(snap.rowCount).toBe(5);
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await expect.poll(() => page.locator('.wf-label .wf-name').allTextContents()).toContain('execute_tool summarize');
+  });
+
+  it('waterfall - grows an in-flight span announced on /runners span-starts, then ends it', async () => {
+    const traceId = newTraceId();
+    const t0 = nextStartMs(200);
+    const root = agentRoot(traceId, 'live-agent', t0, undefined);
+    const call = toolCall({ traceId, parentSpanId: root.spanId, tool: 'slow', gate: 'slow-api', startMs: t0 + 10, queueMs: 0, endMs: undefined })[0]!;
+    await announceSpanStarts(dashboard.url, [root, call]);
+    const page = await openPage();
+
+    const first = await waitForWaterfall(page, traceId, (snap) => rowOf(snap, call.spanId)?.inFlight === true);
+    const endOf = (snap: WaterfallSnapshot): number => rowOf(snap, call.spanId)!.segments.at(-1)!.endMs;
+    const firstEnd = endOf(first);
+    expect(rowOf(first, call.spanId)!.segments.map((segment) => segment.kind)).toEqual(['runInFlight']);
+
+    // The bar's end moves right while nothing new arrives: it is drawn to "now".
+    const later = await waitForWaterfall(page, traceId, (snap) => endOf(snap) > firstEnd + 100);
+    expect(endOf(later)).toBeGreaterThan(firstEnd + 100);
+    expect(later.xMaxMs).toBeGreaterThanOrEqual(endOf(later));
+    await expect.poll(() => page.locator(`.wf-label[data-span-id="${call.spanId}"] .wf-flag`).textContent()).toBe('in flight');
+
+    const endMs = Date.now();
+    await postSpans(dashboard.url, [{ ...call, endTimeUnixNano: `${BigInt(endMs) * 1_000_000n}`, attributes: { ...call.attributes, 'overlap.outcome': 'ok' } }]);
+    const ended = await waitForWaterfall(page, traceId, (snap) => rowOf(snap, call.spanId)?.inFlight === false);
+    const endedRow = rowOf(ended, call.spanId)!;
+    expect(endedRow.segments.map((segment) => segment.kind)).toEqual(['run']);
+    expect(endedRow.segments[0]!.endMs).toBeCloseTo(endMs - ended.originMs, 3);
+  });
+
+  it('span names and attributes - render as text: a hostile name is shown literally and runs nothing', async () => {
+    const { traceId, spans } = sampleTrace({ agent: HOSTILE, rootName: HOSTILE, callName: HOSTILE });
+    spans[1] = { ...spans[1]!, attributes: { ...spans[1]!.attributes, [HOSTILE]: HOSTILE, 'gen_ai.tool.call.arguments': `{"q":"${HOSTILE}"}` } };
+    await postSpans(dashboard.url, spans);
+    const dialogsBefore = dialogs.length;
+    const page = await openPage();
+    const snap = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+    expect(snap.rows[0]!.name).toBe(HOSTILE);
+
+    // Hover a row (tooltip and details panel), then click to pin it: every place a span's text goes.
+    const label = page.locator(`.wf-label[data-span-id="${spans[1]!.spanId}"]`);
+    await label.hover();
+    await expect.poll(() => page.locator('#span-details').textContent()).toContain(HOSTILE);
+    await label.click();
+    await expect.poll(() => page.locator('#span-details.pinned').count()).toBe(1);
+
+    expect(await page.locator('img').count()).toBe(0);
+    await expect.poll(() => page.getByText(HOSTILE, { exact: true }).count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('.wf-tooltip').textContent()).toContain('execute_tool search');
+    expect(await page.locator('#trace-headline h2').textContent()).toBe(HOSTILE);
+    expect(await page.locator(`li[data-trace-id="${traceId}"] .trace-name`).textContent()).toBe(HOSTILE);
+    expect(dialogs.length).toBe(dialogsBefore);
+  });
+
+  it('headline - shows wall time, the sum of the calls and "concurrency saved X (Y×)"', async () => {
+    const { traceId, spans } = sampleTrace({ agent: 'headline-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    await waitForWaterfall(page, traceId);
+    const summary = summarizeTrace(assembleTrace(spans));
+    expect(summary.concurrencySavedMs).toBeGreaterThan(0);
+
+    const saved = page.locator('#trace-headline .figure-saved');
+    await expect.poll(() => saved.textContent()).toBe(`${formatDuration(summary.concurrencySavedMs)} (${formatFactor(summary.speedup)})concurrency saved`);
+    const headline = (await page.locator('#trace-headline').textContent()) ?? '';
+    expect(headline).toContain(`${formatDuration(summary.wallMs)}wall time`);
+    expect(headline).toContain(`${formatDuration(summary.sumOfCallsMs)}sum of 3 calls`);
+    expect(headline).toContain('critical path');
+  });
+
+  it('waterfall - draws the queue segment in its own colour, marks the critical path, and writes a screenshot', async () => {
+    const { traceId, spans } = sampleTrace({ agent: 'colour-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    const snap = await waitForWaterfall(page, traceId, (current) => current.rows.some((row) => row.onCriticalPath));
+
+    const queued = snap.rows[2]!;
+    expect(queued.segments.map((segment) => [segment.kind, Math.round(segment.startMs), Math.round(segment.endMs)])).toEqual([
+      ['queue', 20, 400],
+      ['run', 400, 700],
+    ]);
+    const [queue, run] = queued.segments;
+    expect(queue!.color).toBe(SEGMENT_STYLES.queue.color);
+    expect(run!.color).toBe(SEGMENT_STYLES.run.color);
+    expect(queue!.color).not.toBe(run!.color);
+    // The timed-out fetch ends last among the calls: it is on the critical path.
+    expect(snap.rows[3]!.onCriticalPath).toBe(true);
+    // The time axis header lines up with the bars.
+    expect(snap.axisChartArea).toEqual({ left: snap.chartArea.left, right: snap.chartArea.right });
+    expect(snap.chartArea.top).toBe(0);
+
+    const dir = join(DASHBOARD_DIR, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    await page.locator('.wf-label').first().hover();
+    await page.screenshot({ path: join(dir, 'page.png'), fullPage: true });
+  });
+
+  it('waterfall - collapses and expands a span\'s children with its button', async () => {
+    const { traceId, root, spans } = sampleTrace({ agent: 'collapse-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+
+    const toggle = page.getByRole('button', { name: 'Collapse invoke_agent collapse-agent' });
+    await toggle.click();
+    const collapsed = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 1);
+    expect(collapsed.rows[0]).toMatchObject({ spanId: root.spanId, collapsed: true });
+
+    await page.getByRole('button', { name: 'Expand invoke_agent collapse-agent' }).click();
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+  });
+
+  it('trace list - follows the newest trace; turned off, it keeps the selection; arrow keys select', async () => {
+    const older = sampleTrace({ agent: 'follow-older' });
+    await postSpans(dashboard.url, older.spans);
+    const page = await openPage();
+    await waitForWaterfall(page, older.traceId);
+
+    const newer = sampleTrace({ agent: 'follow-newer' });
+    await postSpans(dashboard.url, newer.spans);
+    await waitForWaterfall(page, newer.traceId);
+
+    await page.getByLabel('Follow latest').uncheck();
+    const newest = sampleTrace({ agent: 'follow-newest' });
+    await postSpans(dashboard.url, newest.spans);
+    await expect.poll(() => page.locator(`li[data-trace-id="${newest.traceId}"]`).count()).toBe(1);
+    expect((await snapshot(page)).traceId).toBe(newer.traceId);
+
+    await page.locator(`li[data-trace-id="${newer.traceId}"]`).click();
+    await page.keyboard.press('ArrowDown');
+    await waitForWaterfall(page, older.traceId);
+    expect(await page.locator(`li[data-trace-id="${older.traceId}"]`).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('page - passes ?token= to its assets, the REST API and the socket', async () => {
+    const secured = await startDashboard({ token: 's3cret', tracesIntervalMs: 20, spansIntervalMs: 20 });
+    try {
+      const { traceId, spans } = sampleTrace({ agent: 'token-agent' });
+      await postSpans(secured.url, spans, 's3cret');
+      const page = await openPage('?token=s3cret', secured.url);
+      const snap = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+      expect(snap.rows[0]!.name).toBe('invoke_agent token-agent');
+      await expect.poll(() => page.locator('#connection-status').textContent()).toBe('live');
+    } finally {
+      await secured.server.close();
+    }
+  });
+});
