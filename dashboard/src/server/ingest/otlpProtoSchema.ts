@@ -209,8 +209,29 @@ export const otlpProtoDescriptor = {
 export const otlpProtoRoot: protobuf.Root = protobuf.Root.fromJSON(otlpProtoDescriptor);
 
 /** The message types the dashboard encodes and decodes. */
+/**
+ * The same schema for decoding requests, with AnyValue's fields declared as plain fields instead of the
+ * `value` oneof. They read the same bytes, and a decoded value still owns exactly the field that was on
+ * the wire; but protobufjs's oneof bookkeeping, which deletes the six unset fields from every decoded
+ * value, costs about a third of decoding time. (Encoding keeps the oneof: it is what writes a `false`
+ * or a `0` that a plain proto3 field would leave out.)
+ */
+const otlpDecodeRoot: protobuf.Root = protobuf.Root.fromJSON(withoutAnyValueOneof(otlpProtoDescriptor));
+
+function withoutAnyValueOneof(descriptor: typeof otlpProtoDescriptor): protobuf.INamespace {
+  const copy = structuredClone(descriptor) as { nested: Record<string, unknown> };
+  const anyValue = (copy.nested.opentelemetry as { nested: { proto: { nested: { common: { nested: { v1: { nested: { AnyValue: { oneofs?: unknown } } } } } } } } })
+    .nested.proto.nested.common.nested.v1.nested.AnyValue;
+  delete anyValue.oneofs;
+  // proto2 fields have explicit presence: a `false`, `0` or `""` on the wire is kept, not taken for "unset".
+  (anyValue as { edition?: string }).edition = 'proto2';
+  return copy as protobuf.INamespace;
+}
+
 export const OtlpProtoTypes = {
   ExportTraceServiceRequest: otlpProtoRoot.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
+  /** For decoding requests only; see {@link otlpDecodeRoot}. */
+  DecodeExportTraceServiceRequest: otlpDecodeRoot.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
   ExportTraceServiceResponse: otlpProtoRoot.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'),
   RpcStatus: otlpProtoRoot.lookupType('google.rpc.Status'),
   BadRequest: otlpProtoRoot.lookupType('google.rpc.BadRequest'),

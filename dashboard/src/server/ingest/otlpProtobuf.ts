@@ -28,7 +28,7 @@ type Decoded = Record<string, unknown>;
  * ```
  */
 export function decodeOtlpProtobufRequest(bytes: Uint8Array): OtlpExportTraceServiceRequest {
-  const message = OtlpProtoTypes.ExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+  const message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
   return { resourceSpans: list(message.resourceSpans).map(toResourceSpans) };
 }
 
