@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Runner } from '@overlap/runner';
+import { seededRandom } from '@overlap/shared';
 import { afterEach } from 'vitest';
 import { createUpstream, type Upstream, type UpstreamOptions } from '../src/index.js';
 
@@ -39,19 +40,8 @@ export function tracedRunner() {
   const recorder = new RecordingProcessor();
   const tracer = new BasicTracerProvider({ spanProcessors: [recorder] }).getTracer('examples-test');
   const warnings: string[] = [];
-  const runner = new Runner({ tracer, random: seededJitter(7), onWarning: (m) => warnings.push(m) });
+  const runner = new Runner({ tracer, random: seededRandom(7), onWarning: (m) => warnings.push(m) });
   return { runner, recorder, warnings };
-}
-
-function seededJitter(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const upstreams: Upstream[] = [];

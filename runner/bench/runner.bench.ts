@@ -15,6 +15,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { bulkhead, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import pLimit from 'p-limit';
 import PQueue from 'p-queue';
+import { seededRandom } from '@overlap/shared';
 import { Runner, Semaphore, defineAgent, defineTool } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -201,25 +202,13 @@ async function retainedBytesPerCall(n: number): Promise<number> {
   return (after - before) / n;
 }
 
-/** A seeded generator (mulberry32), so every run sleeps the same durations. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Makespan of `count` tasks of 1-20 ms under a limit of 16 (from the first task's start to the last
  * one's end, as the tasks measured them), against the greedy FIFO schedule of their measured sleeps:
  * each task in issue order starts on the first of 16 workers to free up.
  */
 async function makespan(count: number): Promise<{ actualMs: number; idealMs: number; wallMs: number }> {
-  const random = seeded(2026);
+  const random = seededRandom(2026);
   const durations = Array.from({ length: count }, () => 1 + Math.floor(random() * 20));
   const startedAt = new Array<number>(count);
   const endedAt = new Array<number>(count);

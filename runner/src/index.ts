@@ -34,6 +34,8 @@ export type {
   GateWaiter,
   Permit,
 } from './gates/Gate.js';
+export { LocalGate } from './gates/LocalGate.js';
+export type { LocalGateOptions } from './gates/LocalGate.js';
 export { Semaphore } from './gates/Semaphore.js';
 export type { SemaphoreOptions } from './gates/Semaphore.js';
 export { RateLimiter } from './gates/RateLimiter.js';

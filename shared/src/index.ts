@@ -18,6 +18,7 @@ export type {
   StatusCodeName,
 } from './model.js';
 export { msToNanos, nanosToMs } from './model.js';
+export { seededRandom } from './seededRandom.js';
 export * from './otlp/index.js';
 export * from './trace/index.js';
 export * from './formats/index.js';

@@ -1,23 +1,7 @@
-/**
- * A seeded generator of numbers in [0, 1) (mulberry32): the same seed gives the same sequence, so an
- * upstream started with the same seed draws the same latencies and faults, request after request.
- *
- * @example
- * ```ts
- * const random = seededRandom(42);
- * random(); // always the same first number for seed 42
- * ```
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@overlap/shared';
+
+/** Re-exported from `@overlap/shared`: the generator every stream draws from. */
+export { seededRandom };
 
 /**
  * Derives the seed of one named stream from a base seed (FNV-1a over the name, mixed with the seed), so
