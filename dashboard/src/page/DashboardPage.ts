@@ -1,7 +1,10 @@
+import { AgentRunPanel } from './agents/AgentRunPanel.js';
 import { ApiClient } from './api/ApiClient.js';
+import type { AgentsBody, RunAgentBody, RunAgentRequest } from './api/AgentsBody.js';
 import { isApiError } from './api/ApiError.js';
 import type { PageConfig } from './api/pageConfig.js';
 import { byId } from './dom/element.js';
+import { TraceActions } from './headline/TraceActions.js';
 import { LiveClient } from './live/LiveClient.js';
 import type { TracesEvent } from './live/LiveClient.js';
 import { TracePanel } from './TracePanel.js';
@@ -17,9 +20,11 @@ const INITIAL_TRACES = 200;
 const STATS_REFRESH_MS = 5000;
 
 /**
- * The dashboard page: the trace list on the left, the selected trace on the right, wired to the
- * server's REST API and live socket. "Follow latest" (on by default) selects each new newest trace as
- * it arrives; choosing another trace by hand turns it off, and turning it off keeps the selection.
+ * The dashboard page: the trace list and the "Run an agent" panel on the left, the selected trace (with
+ * its Jaeger download and "Send to Jaeger") on the right, wired to the server's REST API and live socket.
+ * "Follow latest" (on by default) selects each new newest trace as it arrives; choosing another trace by
+ * hand turns it off, and turning it off keeps the selection. Running an agent from the page turns it on
+ * again, so the run's trace is selected when it arrives.
  *
  * @example
  * ```ts
@@ -33,6 +38,8 @@ export class DashboardPage {
   private readonly list = new TraceListModel();
   private readonly listView: TraceListView;
   private readonly panel: TracePanel;
+  private readonly runPanel: AgentRunPanel;
+  private readonly actions: TraceActions;
   private readonly status: HTMLElement;
   private readonly toolScope: HTMLSelectElement;
   private follow = true;
@@ -40,6 +47,8 @@ export class DashboardPage {
   private statsTimer: number | undefined;
   private lastStatsAt = Number.NEGATIVE_INFINITY;
   private lastTraceTools: TraceAnalysis | undefined;
+  /** Counts `agents` events, so a `GET /api/agents` answer older than one is dropped. */
+  private agentsEvents = 0;
 
   constructor(config: PageConfig, analysisWorkerUrl: URL | undefined) {
     this.api = new ApiClient(config);
@@ -52,6 +61,7 @@ export class DashboardPage {
     this.live = new LiveClient(config, {
       onTraces: (event) => this.onTraces(event),
       onSpans: (event) => this.panel.onSpans(event),
+      onAgents: (event) => this.onAgents(event),
       onConnect: () => this.onConnect(),
       onDisconnect: (reason) => this.setStatus(reason.startsWith('unauthorized') ? `not authorized: ${reason}` : `disconnected (${reason}), reconnecting…`, 'error'),
     });
@@ -69,20 +79,26 @@ export class DashboardPage {
       },
       { live: this.live, perf, analysisWorkerUrl, onTraceTools: (analysis) => this.onTraceTools(analysis) },
     );
+    this.runPanel = new AgentRunPanel(byId('run-agent-body', HTMLElement), { run: (request) => this.runAgent(request) });
+    this.actions = new TraceActions(byId('trace-actions', HTMLElement), {
+      jaegerFileUrl: (traceId) => this.api.exportUrl(traceId, 'jaeger'),
+      forward: (traceId) => this.api.forwardTrace(traceId),
+    });
     renderWaterfallLegend(byId('legend', HTMLElement));
     this.listView.setFollow(this.follow);
     this.toolScope.addEventListener('change', () => this.showTools());
   }
 
-  /** Loads the newest traces and selects the newest when following. */
+  /** Loads the newest traces (and selects the newest when following), the offered agents and the server's forward targets. */
   async start(): Promise<void> {
-    await this.reloadList();
+    await Promise.all([this.reloadList(), this.loadAgents(), this.loadInfo()]);
   }
 
   /** Selects a trace; `byUser` turns "follow latest" off unless it is the newest. */
   select(traceId: string, byUser: boolean): void {
     if (byUser && this.follow && traceId !== this.list.newest()?.traceId) this.setFollow(false);
     this.listView.select(traceId);
+    this.actions.show(traceId);
     if (traceId === this.panel.selected) return;
     void this.panel.open(traceId, this.list.get(traceId));
     this.showTools();
@@ -93,6 +109,49 @@ export class DashboardPage {
     this.listView.setFollow(follow);
     const newest = this.list.newest();
     if (follow && newest !== undefined) this.select(newest.traceId, false);
+  }
+
+  /**
+   * Runs an agent from the panel. "Follow latest" is turned on first (without moving the selection), so
+   * the run's trace is selected however soon it arrives; if the run is refused, it goes back off.
+   */
+  private async runAgent(request: RunAgentRequest): Promise<RunAgentBody> {
+    const followed = this.follow;
+    this.follow = true;
+    this.listView.setFollow(true);
+    try {
+      return await this.api.runAgent(request);
+    } catch (error) {
+      if (!followed && this.follow) {
+        this.follow = false;
+        this.listView.setFollow(false);
+      }
+      throw error;
+    }
+  }
+
+  private async loadAgents(): Promise<void> {
+    const eventsBefore = this.agentsEvents;
+    try {
+      const { runners } = await this.api.agents();
+      if (this.agentsEvents === eventsBefore) this.runPanel.showRunners(runners);
+    } catch (error) {
+      if (this.agentsEvents === eventsBefore) this.runPanel.showUnavailable(isApiError(error) ? error.reason : String(error));
+    }
+  }
+
+  private onAgents(event: AgentsBody): void {
+    this.agentsEvents += 1;
+    this.runPanel.showRunners(event.runners);
+  }
+
+  private async loadInfo(): Promise<void> {
+    try {
+      this.actions.setForwardTargets((await this.api.info()).forwardTargets);
+    } catch {
+      // A server without /api/info forwards nowhere the page can offer; the download still works.
+      this.actions.setForwardTargets([]);
+    }
   }
 
   private async reloadList(): Promise<void> {
@@ -112,8 +171,11 @@ export class DashboardPage {
     this.setStatus('live', 'ok');
     if (this.connectedOnce) {
       void this.reloadList();
+      void this.loadInfo();
       this.panel.reopen();
     }
+    // Also on the first connection: a runner that registered before the socket was up sent its `agents` event to no one.
+    void this.loadAgents();
     this.connectedOnce = true;
   }
 

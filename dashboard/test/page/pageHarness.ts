@@ -1,15 +1,20 @@
 // Shared set-up of the page's browser tests and benchmark: a fresh page build, the real server on a
 // free port, headless Debian Chromium driven by playwright-core, and helpers that send spans over real
-// HTTP (OTLP/JSON) and the /runners socket.
+// HTTP (OTLP/JSON) and the /runners socket, a fake runner process that offers agents, and a small OTLP
+// listener standing in for Jaeger.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spansToOtlp } from '@overlap/shared';
+import { otlpToSpans, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
 import { createDashboardServer } from '../../src/server/index.js';
 import type { DashboardServer, DashboardServerOptions } from '../../src/server/index.js';
 
@@ -104,6 +109,90 @@ export async function announceSpanStarts(url: string, spans: readonly SpanRecord
   } finally {
     socket.disconnect();
   }
+}
+
+/** Stores spans through `POST /api/import` (OTLP/JSON): unlike `/v1/traces`, an import is not forwarded. */
+export async function importSpans(url: string, spans: readonly SpanRecord[]): Promise<void> {
+  const response = await fetch(`${url}api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spansToOtlp(spans)) });
+  const body = (await response.json()) as { spans?: number; rejected?: number };
+  if (response.status !== 200 || body.spans !== spans.length || body.rejected !== 0) throw new Error(`POST /api/import answered ${response.status}: ${JSON.stringify(body)}`);
+}
+
+/** A `run-agent` request as a runner receives it. */
+export interface RunRequest {
+  readonly agent: string;
+  readonly params: Record<string, number>;
+}
+
+/** A runner process's side of `/runners`, offering agents, as `telemetry.dashboard.offerAgents` does. */
+export interface FakeRunner {
+  readonly socket: Socket;
+  /** Every `run-agent` received, in order. */
+  readonly requests: RunRequest[];
+  close(): void;
+}
+
+/**
+ * Connects to `/runners`, registers `agents` (checking the `{ ok: true }` acknowledgement), and answers
+ * each `run-agent` with what `onRun` returns (`{ accepted: true }` by default).
+ */
+export async function connectFakeRunner(
+  url: string,
+  registration: { runnerId: string; serviceName: string; agents: readonly AgentInfo[] },
+  onRun: (request: RunRequest) => unknown = () => ({ accepted: true }),
+  token?: string,
+): Promise<FakeRunner> {
+  const socket = io(`${url}runners`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token === undefined ? {} : { token } });
+  const requests: RunRequest[] = [];
+  socket.on('run-agent', (request: RunRequest, ack: (answer: unknown) => void) => {
+    requests.push(request);
+    ack(onRun(request));
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ack = await socket.emitWithAck('register', registration);
+  if ((ack as { ok?: boolean }).ok !== true) throw new Error(`register answered ${JSON.stringify(ack)}`);
+  return { socket, requests, close: () => void socket.close() };
+}
+
+/** A small OTLP/HTTP receiver standing in for Jaeger's `/v1/traces`. */
+export interface OtlpListener {
+  /** Its traces URL, `http://127.0.0.1:PORT/v1/traces`. */
+  readonly url: string;
+  /** Spans received, one array per request (OTLP/JSON bodies, read with `otlpToSpans`). */
+  readonly received: SpanRecord[][];
+  close(): Promise<void>;
+}
+
+/** Starts an {@link OtlpListener} on a free port; it answers an OTLP/JSON request 200 `{}`, anything else 400. */
+export async function startOtlpListener(): Promise<OtlpListener> {
+  const received: SpanRecord[][] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        received.push(otlpToSpans(JSON.parse(Buffer.concat(chunks).toString('utf8'))).spans);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      } catch (error) {
+        // Not OTLP/JSON (the tests only send JSON): refuse it for good, as a collector would.
+        res.writeHead(400, { 'content-type': 'text/plain' }).end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** The span without its end: how a started span is announced. */

@@ -101,8 +101,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       }
     })();
   };
-  const enqueue = (example: Example, params: Record<string, number>, reason: string): void => {
-    queue.push({ example, params, reason });
+  /** Queues a run; runs asked for from the page go ahead of scheduled ones, so a visitor does not wait. */
+  const enqueue = (example: Example, params: Record<string, number>, reason: string, first = false): void => {
+    if (first) queue.unshift({ example, params, reason });
+    else queue.push({ example, params, reason });
     pump();
   };
 
@@ -111,7 +113,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     examples.map((e) => ({ name: e.name, title: e.title, description: e.description, parameters: e.parameters.map((p) => ({ ...p })) })),
     (name, params) => {
       const example = findExample(name);
-      if (example !== undefined) enqueue(example, params, 'requested from the page');
+      if (example !== undefined) enqueue(example, params, 'requested from the page', true);
     },
   );
 

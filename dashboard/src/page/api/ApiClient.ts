@@ -1,4 +1,5 @@
 import type { ToolStats, TraceSummary } from '@overlap/shared';
+import type { AgentsBody, RunAgentBody, RunAgentRequest } from './AgentsBody.js';
 import { ApiError } from './ApiError.js';
 import type { PageConfig } from './pageConfig.js';
 
@@ -15,6 +16,21 @@ export interface StatsBody {
   store: { traces: number; spans: number; inFlightSpans: number; maxTraces: number; maxSpans: number };
 }
 
+/** Body of `GET /api/info`. */
+export interface InfoBody {
+  /** The OTLP/HTTP URLs the server forwards to (Jaeger's, say); empty when it forwards nowhere. */
+  forwardTargets: string[];
+}
+
+/** The 202 answer of `POST /api/traces/:traceId/forward`. */
+export interface ForwardBody {
+  queued: true;
+  /** Spans of the trace sent. */
+  spans: number;
+  /** Where they go. */
+  targets: string[];
+}
+
 /**
  * The page's REST calls. Sends the page's token as `Authorization: Bearer`, and turns every failure
  * into an {@link ApiError}.
@@ -23,6 +39,7 @@ export interface StatsBody {
  * ```ts
  * const api = new ApiClient(readPageConfig(new URL(location.href)));
  * const { traces } = await api.listTraces(100);
+ * await api.runAgent({ agent: 'burst', params: { limit: 4 } });
  * ```
  */
 export class ApiClient {
@@ -30,12 +47,32 @@ export class ApiClient {
 
   /** The newest traces, newest first. */
   listTraces(limit: number, signal?: AbortSignal): Promise<TraceListBody> {
-    return this.getJson<TraceListBody>(`api/traces?limit=${encodeURIComponent(String(limit))}`, signal);
+    return this.request<TraceListBody>('GET', `api/traces?limit=${encodeURIComponent(String(limit))}`, undefined, signal);
   }
 
   /** Per-tool figures over every stored trace. */
   stats(signal?: AbortSignal): Promise<StatsBody> {
-    return this.getJson<StatsBody>('api/stats', signal);
+    return this.request<StatsBody>('GET', 'api/stats', undefined, signal);
+  }
+
+  /** What the page needs to know about the server: its forward targets. */
+  info(signal?: AbortSignal): Promise<InfoBody> {
+    return this.request<InfoBody>('GET', 'api/info', undefined, signal);
+  }
+
+  /** The agents connected runners offer. */
+  agents(signal?: AbortSignal): Promise<AgentsBody> {
+    return this.request<AgentsBody>('GET', 'api/agents', undefined, signal);
+  }
+
+  /** Asks a runner to run an agent; resolves once the runner has accepted (its traces arrive later, live). */
+  runAgent(run: RunAgentRequest, signal?: AbortSignal): Promise<RunAgentBody> {
+    return this.request<RunAgentBody>('POST', 'api/agents/run', run, signal);
+  }
+
+  /** Sends one stored trace to the server's forward targets. */
+  forwardTrace(traceId: string, signal?: AbortSignal): Promise<ForwardBody> {
+    return this.request<ForwardBody>('POST', `api/traces/${encodeURIComponent(traceId)}/forward`, undefined, signal);
   }
 
   /** A download link for one trace's export (the token goes in the query: links cannot set headers). */
@@ -46,28 +83,37 @@ export class ApiClient {
     return url.href;
   }
 
-  private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.config.token !== undefined) headers.authorization = `Bearer ${this.config.token}`;
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    if (signal !== undefined) init.signal = signal;
+    const name = `${method} /${path.split('?')[0] ?? path}`;
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.config.baseUrl), signal === undefined ? { headers } : { headers, signal });
+      response = await fetch(new URL(path, this.config.baseUrl), init);
     } catch (error) {
-      throw new ApiError('network', 0, `GET /${path} got no answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const reason = `the server did not answer (${error instanceof Error ? error.message : String(error)})`;
+      throw new ApiError('network', 0, `${name}: ${reason}`, { cause: error, reason });
     }
     const text = await response.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text === '' ? undefined : JSON.parse(text);
+      parsed = text === '' ? undefined : JSON.parse(text);
     } catch (error) {
-      throw new ApiError('bad_response', response.status, `GET /${path} answered ${response.status} with a body that is not JSON`, { cause: error });
+      const reason = `the server answered ${response.status} with a body that is not JSON`;
+      throw new ApiError('bad_response', response.status, `${name}: ${reason}`, { cause: error, reason });
     }
     if (!response.ok) {
-      const problem = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const problem = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const code = typeof problem?.code === 'string' ? problem.code : 'http_error';
-      const message = typeof problem?.message === 'string' ? problem.message : `HTTP ${response.status}`;
-      throw new ApiError(code, response.status, `GET /${path}: ${message}`);
+      const reason = typeof problem?.message === 'string' ? problem.message : `HTTP ${response.status}`;
+      throw new ApiError(code, response.status, `${name}: ${reason}`, { reason });
     }
-    return body as T;
+    return parsed as T;
   }
 }

@@ -2,6 +2,9 @@
  * A REST call that did not succeed: the server's error `code` (`not_found`, `unauthorized`...) or
  * `network` when no answer came, the HTTP status (0 without an answer) and the server's message.
  *
+ * `message` names the request (`POST /api/agents/run: ...`); {@link ApiError.reason} is the server's
+ * message alone, what a form shows next to itself.
+ *
  * @example
  * ```ts
  * try { await api.listTraces(); } catch (error) { if (isApiError(error) && error.status === 401) askForToken(); }
@@ -9,6 +12,8 @@
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  /** The server's message (`limit: expected a number from 1 to 30, received 500`), or why no answer came. */
+  readonly reason: string;
 
   constructor(
     /** The server's error code, or `network`/`bad_response`. */
@@ -16,9 +21,10 @@ export class ApiError extends Error {
     /** HTTP status; 0 when the request got no answer. */
     readonly status: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
+    this.reason = options?.reason ?? message;
   }
 }
 

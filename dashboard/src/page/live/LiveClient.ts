@@ -1,6 +1,7 @@
 import type { SpanRecord, TraceSummary } from '@overlap/shared';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import type { AgentsBody } from '../api/AgentsBody.js';
 import type { PageConfig } from '../api/pageConfig.js';
 
 /** The server's `traces` event. */
@@ -22,6 +23,8 @@ export type WatchAck = { traceId: string; found: boolean; spans: SpanRecord[] } 
 export interface LiveClientHandlers {
   onTraces(event: TracesEvent): void;
   onSpans(event: SpansEvent): void;
+  /** A runner registered or left: every connected runner and the agents it offers. */
+  onAgents?(event: AgentsBody): void;
   /** Connected (again): the page should reload what it shows and watch its trace again. */
   onConnect(): void;
   /** Lost the connection, or could not connect (the reason, such as `unauthorized: ...`). */
@@ -30,7 +33,8 @@ export interface LiveClientHandlers {
 
 /**
  * The page's socket.io connection to the server's default namespace (see the dashboard README):
- * `traces` summaries as traces change, `watch`/`unwatch` of one trace and its `spans` as they change.
+ * `traces` summaries as traces change, `watch`/`unwatch` of one trace and its `spans` as they change,
+ * and `agents` when a runner process registers or leaves.
  * Sends the page's token as `auth: { token }`; reconnects on its own.
  *
  * @example
@@ -51,6 +55,7 @@ export class LiveClient {
     });
     this.socket.on('traces', (event: TracesEvent) => handlers.onTraces(event));
     this.socket.on('spans', (event: SpansEvent) => handlers.onSpans(event));
+    this.socket.on('agents', (event: AgentsBody) => handlers.onAgents?.(event));
     this.socket.on('connect', () => handlers.onConnect());
     this.socket.on('disconnect', (reason: string) => handlers.onDisconnect(reason));
     this.socket.on('connect_error', (error: Error) => handlers.onDisconnect(error.message));
