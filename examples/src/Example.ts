@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { Gate, Runner } from '@overlap/runner';
 
 /** Names of the numeric parameters an example may take. */
@@ -33,6 +34,12 @@ export interface ExampleEnvironment {
    * @defaultValue a local `RateLimiter` per run
    */
   readonly rateLimiter?: (name: string, limit: number, intervalMs: number) => Gate;
+  /**
+   * More attributes for every agent run's `invoke_agent` span, such as the `overlap.request.id` of a run
+   * asked for from the dashboard's page.
+   * @defaultValue none
+   */
+  readonly runAttributes?: Attributes;
 }
 
 /** One agent run of an example: one trace. */

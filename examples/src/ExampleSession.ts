@@ -52,7 +52,7 @@ export class ExampleSession {
    * are recorded as failed with the signal's reason without starting.
    */
   async runAgent<I, O>(agent: Agent<I, O>, input: I, options: ExampleRunOptions): Promise<ExampleRun> {
-    const { runner, signal } = this.env;
+    const { runner, signal, runAttributes } = this.env;
     let traceId: string | undefined;
     // The same agent, noting its trace id from its own span: no extra span, no change to the trace.
     const noted = defineAgent<I, O>({
@@ -70,7 +70,11 @@ export class ExampleSession {
       run = { agent: agent.name, label: options.label, traceId, durationMs: 0, output: undefined, error: signal.reason };
     } else {
       try {
-        const output = await runner.run(noted, input, { deadlineMs: options.deadlineMs ?? 30_000, ...(signal ? { signal } : {}) });
+        const output = await runner.run(noted, input, {
+          deadlineMs: options.deadlineMs ?? 30_000,
+          ...(signal ? { signal } : {}),
+          ...(runAttributes ? { attributes: runAttributes } : {}),
+        });
         run = { agent: agent.name, label: options.label, traceId, durationMs: performance.now() - started, output };
       } catch (error) {
         run = { agent: agent.name, label: options.label, traceId, durationMs: performance.now() - started, output: undefined, error };

@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import type { Agent } from './agent.js';
 import type { Tool } from './tool.js';
 
@@ -38,6 +38,11 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Aborting it cancels the run and every call in it. */
   signal?: AbortSignal;
+  /**
+   * More attributes for the run's `invoke_agent` span, such as a request or user id to find it by.
+   * @defaultValue none
+   */
+  attributes?: Attributes;
 }
 
 /** Options of {@link AgentContext.hedge}. */

@@ -125,6 +125,7 @@ export class RunnerCore {
           [GenAiAttributes.AGENT_ID]: `run_${this.#idPrefix}_${this.#runSeq}`,
           ...(agent.description !== undefined ? { [GenAiAttributes.AGENT_DESCRIPTION]: agent.description } : {}),
           ...(deadlineMs !== Infinity ? { [OverlapAttributes.DEADLINE_MS]: deadlineMs } : {}),
+          ...options.attributes,
         },
       },
       parentOtel,

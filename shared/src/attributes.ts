@@ -121,6 +121,11 @@ export const OverlapAttributes = {
   ERROR_MESSAGE: 'overlap.error.message',
   /** Priority of a call in gate queues (higher first). */
   PRIORITY: 'overlap.priority',
+  /**
+   * On an `invoke_agent` span: the id of the request that asked for the run (a run started from the
+   * dashboard's page), so the page can open exactly that run's trace.
+   */
+  REQUEST_ID: 'overlap.request.id',
   /** Id of the runner process instance that produced a span (set on resources by the telemetry set-up). */
   RUNNER_ID: 'overlap.runner.id',
 } as const;

@@ -61,6 +61,13 @@ describe('summarizeTrace()', () => {
     expect(summary.concurrencySavedMs).toBe(0);
   });
 
+  it('summarizeTrace() - reads the request id of a run asked for from the page off its root', () => {
+    const root = agentRun({ id: 'run', start: 0, end: 100, agent: 'burst_agent' });
+    const tagged = { ...root, attributes: { ...root.attributes, [OverlapAttributes.REQUEST_ID]: 'req-42' } };
+    expect(summarizeTrace(assembleTrace([tagged])).requestId).toBe('req-42');
+    expect(summarizeTrace(assembleTrace([root])).requestId).toBeUndefined();
+  });
+
   it('summarizeTrace() - saves nothing when calls ran one after another, and says so with a speedup below 1', () => {
     const summary = summarizeTrace(
       assembleTrace([

@@ -43,6 +43,8 @@ export class DashboardPage {
   private readonly status: HTMLElement;
   private readonly toolScope: HTMLSelectElement;
   private follow = true;
+  /** The request id of the last run started from the panel, until its trace arrives and is opened. */
+  private awaitedRun: string | undefined;
   private connectedOnce = false;
   private statsTimer: number | undefined;
   private lastStatsAt = Number.NEGATIVE_INFINITY;
@@ -112,22 +114,28 @@ export class DashboardPage {
   }
 
   /**
-   * Runs an agent from the panel. "Follow latest" is turned on first (without moving the selection), so
-   * the run's trace is selected however soon it arrives; if the run is refused, it goes back off.
+   * Runs an agent from the panel. The server names the request, the runner puts that id on the run's
+   * root span, and the trace whose summary carries it is opened when it arrives, whatever else arrives
+   * meanwhile; "follow latest" is then turned off, so the run stays on screen. A runner that sets no id
+   * gets the old behaviour: "follow latest" on, so the next new trace is opened.
    */
   private async runAgent(request: RunAgentRequest): Promise<RunAgentBody> {
-    const followed = this.follow;
-    this.follow = true;
-    this.listView.setFollow(true);
-    try {
-      return await this.api.runAgent(request);
-    } catch (error) {
-      if (!followed && this.follow) {
-        this.follow = false;
-        this.listView.setFollow(false);
-      }
-      throw error;
+    const body = await this.api.runAgent(request);
+    if (body.requestId === undefined) {
+      this.setFollow(true);
+      return body;
     }
+    const arrived = this.list.traces.find((trace) => trace.requestId === body.requestId);
+    if (arrived !== undefined) this.openRequested(arrived.traceId);
+    else this.awaitedRun = body.requestId;
+    return body;
+  }
+
+  /** Opens the trace of a run started from the panel, and keeps it on screen. */
+  private openRequested(traceId: string): void {
+    this.awaitedRun = undefined;
+    if (this.follow) this.setFollow(false);
+    this.select(traceId, false);
   }
 
   private async loadAgents(): Promise<void> {
@@ -181,6 +189,7 @@ export class DashboardPage {
 
   private onTraces(event: TracesEvent): void {
     const change = this.list.apply(event.traces, event.evicted);
+    const requested = this.awaitedRun === undefined ? undefined : event.traces.find((trace) => trace.requestId === this.awaitedRun);
     const selected = this.panel.selected;
     this.listView.render(this.list.traces, selected);
     if (selected !== undefined) {
@@ -189,7 +198,8 @@ export class DashboardPage {
       if (event.evicted.includes(selected)) this.panel.markEvicted();
     }
     const newest = this.list.newest();
-    if (this.follow && newest !== undefined && newest.traceId !== selected && change.added.includes(newest.traceId)) this.select(newest.traceId, false);
+    if (requested !== undefined) this.openRequested(requested.traceId);
+    else if (this.follow && newest !== undefined && newest.traceId !== selected && change.added.includes(newest.traceId)) this.select(newest.traceId, false);
     if (this.toolScope.value === 'all') this.scheduleStats();
   }
 

@@ -7,6 +7,7 @@ function summary(traceId: string, startMs: number, spanCount = 1): TraceSummary 
     traceId,
     rootName: `root ${traceId}`,
     agentName: undefined,
+    requestId: undefined,
     serviceNames: ['svc'],
     startMs,
     endMs: startMs + 10,

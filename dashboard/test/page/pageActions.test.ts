@@ -66,10 +66,10 @@ function nextStartMs(agoMs: number): number {
 }
 
 /** An agent's trace: its `invoke_agent {agent}` root and two calls, one of which queued. */
-function agentTrace(agent: string, agoMs = 600): { traceId: string; spans: SpanRecord[] } {
+function agentTrace(agent: string, agoMs = 600, rootAttributes: Record<string, string> = {}): { traceId: string; spans: SpanRecord[] } {
   const traceId = newTraceId();
   const t0 = nextStartMs(agoMs);
-  const root = agentRoot(traceId, agent, t0, t0 + 500);
+  const root = agentRoot(traceId, agent, t0, t0 + 500, rootAttributes);
   return {
     traceId,
     spans: [
@@ -106,11 +106,15 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(await runPanel(page).textContent()).toContain('telemetry.dashboard.offerAgents(...)');
 
     const runs: string[] = [];
+    let decoy: string | undefined;
     const runner = await connectFakeRunner(dashboard.url, { runnerId: 'runner-a', serviceName: 'fake-examples', agents: [BURST, SUPPORT] }, (request) => {
-      // As a real runner: accept at once, then the run's spans arrive over OTLP.
-      const trace = agentTrace(request.agent, 100);
+      // As a real runner: accept at once, then the run's spans arrive over OTLP, its root tagged with the
+      // request's id; another process's trace, newer, arrives right after it.
+      const trace = agentTrace(request.agent, 100, request.requestId ? { 'overlap.request.id': request.requestId } : {});
       runs.push(trace.traceId);
-      void postSpans(dashboard.url, trace.spans);
+      const other = agentTrace('someone-else', 50);
+      decoy = other.traceId;
+      void postSpans(dashboard.url, trace.spans).then(() => postSpans(dashboard.url, other.spans));
       return { accepted: true };
     });
     runners.push(runner);
@@ -127,7 +131,7 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(await page.getByLabel('timeout (ms)').inputValue()).toBe('1000');
     await agent.selectOption({ label: 'burst' });
 
-    // Follow latest is off; running an agent turns it back on, so the run's trace is selected when it comes.
+    // Follow latest is off; the run's own trace is opened when it comes, even with a newer one beside it.
     const older = agentTrace('older-agent');
     await postSpans(dashboard.url, older.spans);
     await waitForSelected(page, older.traceId);
@@ -137,11 +141,14 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
 
     await expect.poll(() => runPanel(page).locator('.run-message').textContent(), POLL).toBe('Started burst (limit 4, count 8): its trace opens when it arrives.');
-    expect(runner.requests).toEqual([{ agent: 'burst', params: { limit: 4, count: 8 } }]);
+    expect(runner.requests).toEqual([{ agent: 'burst', params: { limit: 4, count: 8 }, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     await expect.poll(() => runs.length, POLL).toBe(1);
     await waitForSelected(page, runs[0]!);
-    expect(await page.getByLabel('Follow latest').isChecked()).toBe(true);
+    // The newer trace from elsewhere arrives and is listed, but the run stays open.
+    await expect.poll(() => page.locator(`li[data-trace-id="${decoy}"]`).count(), POLL).toBe(1);
+    expect(await page.getByLabel('Follow latest').isChecked()).toBe(false);
     expect(await page.locator('#trace-headline h2').textContent()).toBe('burst');
+    await waitForSelected(page, runs[0]!);
   });
 
   it('Run an agent - an out-of-range value gets a message and sends nothing; a refusal shows the runner\'s message', async () => {
@@ -166,7 +173,7 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(() => message.textContent(), POLL).toBe('Could not run burst: runner "runner-b" refused: already running a burst');
     expect(await message.getAttribute('data-kind')).toBe('error');
-    expect(runner.requests).toEqual([{ agent: 'burst', params: { limit: 2, count: 30 } }]);
+    expect(runner.requests).toEqual([{ agent: 'burst', params: { limit: 2, count: 30 }, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
   });
 
   it('Run an agent - groups the agents by runner when several offer them, and forgets a runner that leaves', async () => {

@@ -122,6 +122,8 @@ export async function importSpans(url: string, spans: readonly SpanRecord[]): Pr
 export interface RunRequest {
   readonly agent: string;
   readonly params: Record<string, number>;
+  /** The request's id, which a real runner puts on the run's root span as `overlap.request.id`. */
+  readonly requestId?: string;
 }
 
 /** A runner process's side of `/runners`, offering agents, as `telemetry.dashboard.offerAgents` does. */
@@ -300,12 +302,12 @@ export function toolCall(options: {
 }
 
 /** An `invoke_agent` root span. */
-export function agentRoot(traceId: string, agent: string, startMs: number, endMs: number | undefined): SpanRecord {
+export function agentRoot(traceId: string, agent: string, startMs: number, endMs: number | undefined, attributes: Record<string, string> = {}): SpanRecord {
   return span({
     traceId,
     name: `invoke_agent ${agent}`,
     startMs,
     endMs,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, ...(endMs === undefined ? {} : { 'overlap.outcome': 'ok' }) },
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, ...(endMs === undefined ? {} : { 'overlap.outcome': 'ok' }), ...attributes },
   });
 }

@@ -72,8 +72,11 @@ describe('runners and agents', () => {
       fetch(`${dashboard.url}api/agents/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const ok = await post({ agent: 'burst', params: { limit: 6 } });
     expect(ok.status).toBe(202);
-    expect(await ok.json()).toMatchObject({ accepted: true, runnerId: 'runner-1', agent: 'burst', params: { limit: 6, count: 30 } });
-    expect(requests).toEqual([{ agent: 'burst', params: { limit: 6, count: 30 } }]);
+    const accepted = (await ok.json()) as { requestId: string };
+    expect(accepted).toMatchObject({ accepted: true, runnerId: 'runner-1', agent: 'burst', params: { limit: 6, count: 30 } });
+    // The request is named, so the runner can tag the run's span and the page can find its trace.
+    expect(accepted.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requests).toEqual([{ agent: 'burst', params: { limit: 6, count: 30 }, requestId: accepted.requestId }]);
     const tooMany = await post({ agent: 'burst', params: { limit: 500 } });
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe('limit: expected a number from 1 to 30, received 500');

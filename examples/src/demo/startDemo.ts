@@ -1,5 +1,6 @@
 import { createDashboardServer, type DashboardServer } from '@overlap/dashboard';
 import { Runner } from '@overlap/runner';
+import { OverlapAttributes } from '@overlap/shared';
 import { startTelemetry, type TelemetryHandle } from '@overlap/runner/telemetry';
 import { examples, findExample } from '../catalog.js';
 import type { Example } from '../Example.js';
@@ -79,7 +80,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const stopping = new AbortController();
 
   // Runs go one at a time, in the order they were asked for, so each waterfall is easy to read.
-  const queue: Array<{ example: Example; params: Record<string, number>; reason: string }> = [];
+  const queue: Array<{ example: Example; params: Record<string, number>; reason: string; requestId?: string }> = [];
   let running: Promise<void> | undefined;
   const pump = (): void => {
     if (running !== undefined || stopping.signal.aborted) return;
@@ -88,7 +89,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     running = (async () => {
       const started = performance.now();
       try {
-        const result = await next.example.run({ runner, upstreamUrl: upstream.url, signal: stopping.signal }, next.params);
+        const result = await next.example.run(
+          {
+            runner,
+            upstreamUrl: upstream.url,
+            signal: stopping.signal,
+            ...(next.requestId ? { runAttributes: { [OverlapAttributes.REQUEST_ID]: next.requestId } } : {}),
+          },
+          next.params,
+        );
         const failed = result.runs.filter((r) => r.error !== undefined).length;
         log(
           `${next.reason}: ${next.example.name} — ${result.runs.length} run(s)${failed ? `, ${failed} failed` : ''} in ${Math.round(performance.now() - started)} ms`,
@@ -102,18 +111,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     })();
   };
   /** Queues a run; runs asked for from the page go ahead of scheduled ones, so a visitor does not wait. */
-  const enqueue = (example: Example, params: Record<string, number>, reason: string, first = false): void => {
-    if (first) queue.unshift({ example, params, reason });
-    else queue.push({ example, params, reason });
+  const enqueue = (example: Example, params: Record<string, number>, reason: string, fromPage?: { requestId: string | undefined }): void => {
+    const run = { example, params, reason, ...(fromPage?.requestId ? { requestId: fromPage.requestId } : {}) };
+    if (fromPage !== undefined) queue.unshift(run);
+    else queue.push(run);
     pump();
   };
 
   telemetry.dashboard?.offerAgents(
     'overlap-examples',
     examples.map((e) => ({ name: e.name, title: e.title, description: e.description, parameters: e.parameters.map((p) => ({ ...p })) })),
-    (name, params) => {
+    (name, params, request) => {
       const example = findExample(name);
-      if (example !== undefined) enqueue(example, params, 'requested from the page', true);
+      if (example !== undefined) enqueue(example, params, 'requested from the page', request);
     },
   );
 

@@ -29,8 +29,17 @@ export interface OfferedAgent {
   parameters: OfferedParameter[];
 }
 
+/** What the dashboard says about a run it asks for. */
+export interface RunRequest {
+  /**
+   * The request's id. Put it on the run's `invoke_agent` span as `overlap.request.id` (the runner's
+   * `run(agent, input, { attributes })`), and the page opens exactly that trace.
+   */
+  requestId: string | undefined;
+}
+
 /** Called when the dashboard asks this process to run an agent; the parameters are within range. */
-export type RunRequestHandler = (agent: string, params: Record<string, number>) => void | Promise<void>;
+export type RunRequestHandler = (agent: string, params: Record<string, number>, request: RunRequest) => void | Promise<void>;
 
 /** Counts of the live channel. */
 export interface LiveCounts {
@@ -88,7 +97,7 @@ export class DashboardLink implements SpanProcessor {
     };
     this.socket.on('connect', register);
     if (this.socket.connected) register();
-    this.socket.on('run-agent', (payload: { agent?: unknown; params?: unknown }, ack?: (answer: unknown) => void) => {
+    this.socket.on('run-agent', (payload: { agent?: unknown; params?: unknown; requestId?: unknown }, ack?: (answer: unknown) => void) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const offered = agents.find((a) => a.name === payload?.agent);
       if (offered === undefined) {
@@ -107,7 +116,7 @@ export class DashboardLink implements SpanProcessor {
       }
       reply({ accepted: true });
       void Promise.resolve()
-        .then(() => onRun(offered.name, params))
+        .then(() => onRun(offered.name, params, { requestId: typeof payload.requestId === 'string' ? payload.requestId : undefined }))
         .catch((error: unknown) => this.warn(`run of "${offered.name}" requested from the page failed: ${(error as Error).message}`, 'run'));
     });
   }

@@ -190,17 +190,17 @@ describe('startTelemetry()', () => {
     cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
     const { port } = http.address() as AddressInfo;
     handle = await startTelemetry({ dashboard: `http://127.0.0.1:${port}`, flushOnExit: false }, {});
-    const runs: Array<[string, Record<string, number>]> = [];
+    const runs: Array<[string, Record<string, number>, { requestId: string | undefined }]> = [];
     handle.dashboard!.offerAgents(
       'examples',
       [{ name: 'burst', parameters: [{ name: 'limit', description: 'permits', default: 3, min: 1, max: 30 }] }],
-      (agent, params) => {
-        runs.push([agent, params]);
+      (agent, params, request) => {
+        runs.push([agent, params, request]);
       },
     );
     while (registrations.length === 0) await new Promise((r) => setTimeout(r, 10));
     expect(registrations[0]).toMatchObject({ serviceName: 'examples', agents: [{ name: 'burst' }] });
-    expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'burst', params: {} })).toEqual({ accepted: true });
+    expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'burst', params: {}, requestId: 'req-1' })).toEqual({ accepted: true });
     expect(await runnerSocket!.timeout(2000).emitWithAck('run-agent', { agent: 'burst', params: { limit: 99 } })).toMatchObject({
       error: { code: 'invalid_parameter' },
     });
@@ -208,7 +208,7 @@ describe('startTelemetry()', () => {
       error: { code: 'unknown_agent' },
     });
     await new Promise((r) => setTimeout(r, 10));
-    expect(runs).toEqual([['burst', { limit: 3 }]]);
+    expect(runs).toEqual([['burst', { limit: 3 }, { requestId: 'req-1' }]]);
   });
 
   it('startTelemetry({ dashboard }) - a dashboard that is down costs warnings and counted spans; the app runs on', async () => {

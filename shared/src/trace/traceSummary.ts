@@ -20,6 +20,8 @@ export interface TraceSummary {
   readonly rootName: string;
   /** `gen_ai.agent.name` of the first root when it is an `invoke_agent` span. */
   readonly agentName: string | undefined;
+  /** `overlap.request.id` of the first root: set on runs asked for from the dashboard's page. */
+  readonly requestId: string | undefined;
   /** The distinct `service.name`s of the spans' resources, sorted. */
   readonly serviceNames: readonly string[];
   /** Start of the trace, ms since the epoch. */
@@ -119,6 +121,7 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     traceId: trace.traceId,
     rootName: root?.name ?? '',
     agentName: isAgentRoot ? stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME) : undefined,
+    requestId: root === undefined ? undefined : stringAttribute(root.attributes, OverlapAttributes.REQUEST_ID),
     serviceNames: [...serviceNames].sort(),
     startMs,
     endMs,

@@ -51,4 +51,6 @@ export interface RunAgentBody {
   readonly runnerId: string;
   readonly agent: string;
   readonly params: Readonly<Record<string, number>>;
+  /** Set on the run's root span as `overlap.request.id` by runners that support it: the page opens that trace. */
+  readonly requestId?: string;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { HttpError } from '../errors/HttpError.js';
@@ -57,7 +58,7 @@ const registrationSchema = z.strictObject({
  * The runner processes connected to namespace `/runners` and the agents they offer. A runner emits
  * `register` (`{ runnerId, serviceName, agents }`, acknowledged with `{ ok: true }` or an error) and is
  * forgotten when it disconnects. {@link RunnerRegistry.requestRun} sends it `run-agent`
- * (`{ agent, params }`) and waits for its acknowledgement.
+ * (`{ agent, params, requestId }`) and waits for its acknowledgement.
  */
 export class RunnerRegistry {
   readonly #runners = new Map<string, { info: ConnectedRunner; socket: Socket }>();
@@ -105,6 +106,7 @@ export class RunnerRegistry {
     runnerId: string;
     agent: string;
     params: Record<string, number>;
+    requestId: string;
     detail?: string;
   }> {
     const candidates = [...this.#runners.values()].filter(
@@ -125,9 +127,11 @@ export class RunnerRegistry {
     }
     const unknown = Object.keys(request.params).filter((k) => !descriptor.parameters.some((p) => p.name === k));
     if (unknown.length > 0) throw new HttpError(400, 'invalid_parameter', `unknown parameter(s) for "${request.agent}": ${unknown.join(', ')}`);
+    // The runner puts it on the run's span (`overlap.request.id`), so the page can open exactly that trace.
+    const requestId = randomUUID();
     let ack: RunAgentAck;
     try {
-      ack = (await target.socket.timeout(timeoutMs).emitWithAck('run-agent', { agent: request.agent, params })) as RunAgentAck;
+      ack = (await target.socket.timeout(timeoutMs).emitWithAck('run-agent', { agent: request.agent, params, requestId })) as RunAgentAck;
     } catch {
       throw new HttpError(504, 'runner_timeout', `runner "${target.info.runnerId}" did not answer within ${timeoutMs} ms`);
     }
@@ -135,7 +139,7 @@ export class RunnerRegistry {
       const error = (ack as { error?: { message?: string } } | null)?.error;
       throw new HttpError(502, 'runner_refused', `runner "${target.info.runnerId}" refused: ${error?.message ?? 'no reason given'}`);
     }
-    return { runnerId: target.info.runnerId, agent: request.agent, params, ...(ack.detail ? { detail: ack.detail } : {}) };
+    return { runnerId: target.info.runnerId, agent: request.agent, params, requestId, ...(ack.detail ? { detail: ack.detail } : {}) };
   }
 
   #changed(): void {
