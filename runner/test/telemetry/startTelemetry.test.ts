@@ -143,7 +143,8 @@ describe('startTelemetry()', () => {
     cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
     const { port } = http.address() as AddressInfo;
     handle = await startTelemetry({ dashboard: { url: `http://127.0.0.1:${port}`, token: 's3cret' }, flushOnExit: false }, {});
-    await new Promise<void>((resolve) => handle!.dashboard!.socket.once('connect', () => resolve()));
+    const socket = handle.dashboard!.socket;
+    if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const slow = defineTool({
       name: 'slow',
       input: z.object({}),
