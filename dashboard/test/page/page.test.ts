@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, formatFactor } from '../../src/page/format/formatDuration.js';
 import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
 import { SEGMENT_STYLES } from '../../src/page/theme/palette.js';
-import { DASHBOARD_DIR, agentRoot, announceSpanStarts, ensurePageBuilt, launchChromium, newTraceId, postSpans, startDashboard, toolCall } from './pageHarness.js';
+import { DASHBOARD_DIR, agentRoot, announceSpanStarts, launchChromium, newTraceId, postSpans, startDashboard, toolCall } from './pageHarness.js';
 import type { StartedServer } from './pageHarness.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -21,7 +21,6 @@ const dialogs: string[] = [];
 const pageErrors: Error[] = [];
 
 beforeAll(async () => {
-  ensurePageBuilt();
   dashboard = await startDashboard({ tracesIntervalMs: 20, spansIntervalMs: 20 });
   browser = await launchChromium();
 }, 120_000);

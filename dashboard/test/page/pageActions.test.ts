@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
 import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
-import { agentRoot, connectFakeRunner, ensurePageBuilt, importSpans, launchChromium, newTraceId, postSpans, startDashboard, startOtlpListener, toolCall } from './pageHarness.js';
+import { agentRoot, connectFakeRunner, importSpans, launchChromium, newTraceId, postSpans, startDashboard, startOtlpListener, toolCall } from './pageHarness.js';
 import type { FakeRunner, StartedServer } from './pageHarness.js';
 
 const TEST_TIMEOUT_MS = 30_000;
@@ -21,7 +21,6 @@ const runners: FakeRunner[] = [];
 const pageErrors: Error[] = [];
 
 beforeAll(async () => {
-  ensurePageBuilt();
   dashboard = await startDashboard({ tracesIntervalMs: 20, spansIntervalMs: 20 });
   browser = await launchChromium();
 }, 120_000);
