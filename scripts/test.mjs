@@ -4,6 +4,7 @@
 // Steps: make sure the system programs the tests drive are present (Chromium for the page, redis-server
 // for the shared gates), installing them with apt-get where that is allowed; build the packages; run each
 // package's vitest suite through turbo (every package writes vitest's JSON report); add the reports up.
+import './require-node.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -62,12 +62,12 @@ async function client(url: string, traceId: string, parentSpanId: string, count:
   const { TraceFlags, context, trace } = await import('@opentelemetry/api');
   const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  type Readable = import('@opentelemetry/sdk-trace-base').ReadableSpan;
+  const { TracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace');
+  type Readable = import('@opentelemetry/sdk-trace').ReadableSpan;
   const exporter = new OTLPTraceExporter({ url: `${url}v1/traces` });
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'latency-bench-client' }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20, maxExportBatchSize: 64 })],
+    spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 20, maxExportBatchSize: 64 })],
   });
   const tracer = provider.getTracer('overlap-bench', '0.1.0');
   const parent = trace.setSpanContext(context.active(), { traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });

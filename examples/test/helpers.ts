@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { BasicTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Runner } from '@overlap/runner';
 import { seededRandom } from '@overlap/shared';
 import { afterEach } from 'vitest';
@@ -38,7 +38,7 @@ export class RecordingProcessor implements SpanProcessor {
 /** A runner whose spans are recorded in memory, with a seeded jitter source. */
 export function tracedRunner() {
   const recorder = new RecordingProcessor();
-  const tracer = new BasicTracerProvider({ spanProcessors: [recorder] }).getTracer('examples-test');
+  const tracer = new TracerProvider({ spanProcessors: [recorder] }).getTracer('examples-test');
   const warnings: string[] = [];
   const runner = new Runner({ tracer, random: seededRandom(7), onWarning: (m) => warnings.push(m) });
   return { runner, recorder, warnings };

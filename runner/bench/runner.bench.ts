@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { bulkhead, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import pLimit from 'p-limit';
@@ -35,7 +35,7 @@ class DroppingExporter implements SpanExporter {
 }
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new DroppingExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(provider);
 const tracer: Tracer = trace.getTracer('bench');
 

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { BasicTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Runner, type RunnerOptions } from '../src/index.js';
 
 /** Records every span: those started and not yet ended, and those ended, in order of ending. */
@@ -24,7 +24,7 @@ export class RecordingProcessor implements SpanProcessor {
 /** A tracer whose spans are recorded in memory, and a runner that uses it. */
 export function tracedRunner(options: RunnerOptions = {}) {
   const recorder = new RecordingProcessor();
-  const provider = new BasicTracerProvider({ spanProcessors: [recorder] });
+  const provider = new TracerProvider({ spanProcessors: [recorder] });
   const tracer = provider.getTracer('test');
   const warnings: string[] = [];
   const runner = new Runner({ tracer, onWarning: (m) => warnings.push(m), ...options });

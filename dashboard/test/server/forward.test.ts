@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { otlpToSpans } from '@overlap/shared';
+import { OtlpForwarder } from '../../src/server/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson, newTraceId, postSpans, spanRecord, startServer, type RunningServer } from './helpers.js';
 
@@ -57,7 +58,7 @@ describe('--forward', () => {
     const dashboard = await startServer({ forward: [target.url] });
     running.push(dashboard);
     const exporter = new OTLPTraceExporter({ url: `${dashboard.url}v1/traces` });
-    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
     provider.getTracer('t').startSpan('forwarded-span').end();
     await provider.forceFlush();
     await target.until(1);
@@ -119,5 +120,27 @@ describe('--forward', () => {
     expect((await fetch(`${withTarget.url}api/traces/${'0'.repeat(31)}1/forward`, { method: 'POST' })).status).toBe(404);
     const info = await getJson<{ forwardTargets: string[] }>(`${withTarget.url}api/info`);
     expect(info.body.forwardTargets).toEqual([target.url]);
+  });
+
+  it('OtlpForwarder.close() - aborts a request in flight, so a hung target does not hold the connection open', async () => {
+    let closedByClient!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closedByClient = resolve));
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    // A target that reads the request and never answers.
+    const hung = createServer((req) => {
+      req.resume();
+      req.on('end', arrived);
+      req.socket.on('close', closedByClient);
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    targets.push({ close: () => new Promise<void>((resolve) => (hung.closeAllConnections(), hung.close(() => resolve()))) });
+    const { port } = hung.address() as AddressInfo;
+    const forwarder = new OtlpForwarder({ targets: [`http://127.0.0.1:${port}/v1/traces`], requestTimeoutMs: 60_000 });
+    forwarder.forward(Buffer.from('{}'), 'json');
+    await requestArrived;
+    forwarder.close();
+    await connectionClosed;
+    expect(forwarder.stats()[0]!.sentBatches).toBe(0);
   });
 });

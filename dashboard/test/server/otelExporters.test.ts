@@ -3,8 +3,8 @@ import type { Attributes as OtelAttributes, HrTime } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AttributeValue, Attributes, SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResponse } from '../../src/server/index.js';
@@ -62,9 +62,9 @@ function expectedRecord(span: ReadableSpan): Partial<SpanRecord> {
 /** Records a small trace with every kind of data through `exporter` and returns what the SDK recorded. */
 async function recordTrace(exporter: SpanExporter): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'exporter-test', 'deployment.environment': 'test' }),
-    spanProcessors: [new SimpleSpanProcessor(memory), new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory }), new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('overlap-test', '1.2.3');
   const other = tracer.startSpan('other trace');
@@ -139,7 +139,7 @@ describe('POST /v1/traces', () => {
 
   it('POST /v1/traces - answers the exporters with a success they accept', async () => {
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
     provider.getTracer('t').startSpan('one').end();
     await provider.forceFlush();
     for (const exporter of [new OtlpProtoExporter({ url: `${running.url}v1/traces` }), new OtlpHttpJsonExporter({ url: `${running.url}v1/traces` })]) {

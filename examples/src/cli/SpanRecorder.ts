@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { readableSpanToRecord } from '@overlap/runner/telemetry';
 import { GenAiAttributes, type SpanRecord } from '@overlap/shared';
 

@@ -1,4 +1,4 @@
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Context } from '@opentelemetry/api';
 import { spansToOtlp, type SpanRecord } from '@overlap/shared';
 import { io, type Socket } from 'socket.io-client';

@@ -1,4 +1,4 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** An OTLP/HTTP destination for traces: a collector, Jaeger, another dashboard. */
 export interface OtlpTarget {

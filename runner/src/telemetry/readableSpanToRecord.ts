@@ -1,5 +1,5 @@
 import type { HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Attributes, AttributeValue, SpanKindName, SpanRecord, StatusCodeName } from '@overlap/shared';
 
 const KINDS: SpanKindName[] = ['internal', 'server', 'client', 'producer', 'consumer'];

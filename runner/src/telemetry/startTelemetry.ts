@@ -3,7 +3,7 @@ import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/export
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { CountingExporter, type ExportCounts } from './CountingExporter.js';
 import { DashboardLink, type LiveCounts } from './DashboardLink.js';
@@ -103,7 +103,7 @@ export async function startTelemetry(options: TelemetryOptions = {}, env: NodeJS
   const batch = (destination: string, exporter: SpanExporter, scheduledDelayMillis?: number): void => {
     const counting = new CountingExporter(destination, exporter, warn);
     counted.push(counting);
-    processors.push(new BatchSpanProcessor(counting, scheduledDelayMillis === undefined ? {} : { scheduledDelayMillis }));
+    processors.push(new BatchSpanProcessor(scheduledDelayMillis === undefined ? { exporter: counting } : { exporter: counting, scheduledDelayMillis }));
   };
 
   let link: DashboardLink | undefined;
@@ -130,7 +130,7 @@ export async function startTelemetry(options: TelemetryOptions = {}, env: NodeJS
       else {
         const counting = new CountingExporter(named.destination, named.exporter, warn);
         counted.push(counting);
-        processors.push(new SimpleSpanProcessor(counting));
+        processors.push(new SimpleSpanProcessor({ exporter: counting }));
       }
     }
   }

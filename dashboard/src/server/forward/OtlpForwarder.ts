@@ -53,6 +53,8 @@ class ForwardTarget {
   #retryDelayMs = FIRST_RETRY_DELAY_MS;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Aborted by close(), so a request in flight does not outlive the forwarder. */
+  readonly #closing = new AbortController();
 
   constructor(
     url: string,
@@ -87,8 +89,7 @@ class ForwardTarget {
         method: 'POST',
         headers: { 'content-type': batch.contentType },
         body: batch.body,
-        // No AbortSignal.any() with a long-lived signal here: on Node 20 it keeps every request's signal alive.
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
+        signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.requestTimeoutMs)]),
       });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) outcome = 'sent';
@@ -132,6 +133,7 @@ class ForwardTarget {
 
   close(): void {
     this.#closed = true;
+    this.#closing.abort();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 }
