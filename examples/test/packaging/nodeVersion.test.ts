@@ -2,7 +2,7 @@
 // that names the version found and the version needed. An older Node is stood in for by a preloaded
 // module that changes `process.versions.node`, so the test does not depend on which Node the machine has.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,18 @@ import { publishedPackages, readJson, repositoryRoot } from './publishedPackages
 
 const folder = mkdtempSync(join(tmpdir(), 'overlap-old-node-'));
 const pretendNode20 = join(folder, 'pretend-node-20.mjs');
-writeFileSync(pretendNode20, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.20.2' } });\n`);
+writeFileSync(
+  pretendNode20,
+  `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.20.2' } });\n` +
+    `Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n`,
+);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const MESSAGE = /needs Node\.js 22\.15\.0 or newer; this is Node\.js 20\.20\.2\./;
 
-function onOldNode(command: string, args: string[]) {
+function onOldNode(command: string, args: string[], cwd = repositoryRoot) {
   const env = { ...process.env, NODE_OPTIONS: `--import=${pretendNode20}` };
-  return spawnSync(command, args, { cwd: repositoryRoot, env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('the Node.js floor', () => {
@@ -60,6 +64,17 @@ describe('the Node.js floor', () => {
     expect(result.stderr).toMatch(MESSAGE);
     // Nothing was built or run: turbo never started.
     expect(result.stdout + result.stderr).not.toMatch(/turbo|Tasks:/);
+  });
+
+  it('npm ci - on Node 20 stops before installing anything, naming the Node.js required and the one found', () => {
+    const project = mkdtempSync(join(folder, 'project-'));
+    for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(repositoryRoot, file), join(project, file));
+    const result = onOldNode('npm', ['ci', '--no-audit', '--no-fund', '--offline'], project);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/EBADENGINE/);
+    expect(result.stderr).toMatch(/Required: \{"node":">=22\.15"\}/);
+    expect(result.stderr).toMatch(/Actual: +\{"node":"v20\.20\.2"/);
+    expect(existsSync(join(project, 'node_modules'))).toBe(false);
   });
 
   it('published packages - every bin is a committed file that checks the Node.js version first', () => {
