@@ -19,6 +19,10 @@ export type {
 } from './model.js';
 export { msToNanos, nanosToMs } from './model.js';
 export { seededRandom } from './seededRandom.js';
+export { OverlapError, codeGuard } from './errors/OverlapError.js';
+export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';
+export { describeValue } from './describeValue.js';
+export { validateOption } from './validateOption.js';
 export * from './otlp/index.js';
 export * from './trace/index.js';
 export * from './formats/index.js';

@@ -47,4 +47,4 @@ export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpFor
 export { RunnerRegistry } from './runners/RunnerRegistry.js';
 export type { AgentDescriptor, AgentParameter, ConnectedRunner, RunAgentAck } from './runners/RunnerRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
-export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';
+export { InvalidOptionError, isInvalidOptionError, OverlapError } from '@overlap/shared';

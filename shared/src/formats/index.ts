@@ -21,4 +21,3 @@ export type { JsonlLineError, JsonlReadResult } from './jsonl.js';
 export { validateSpanRecord, isSpanRecord, MAX_ATTRIBUTE_NESTING } from './validateSpanRecord.js';
 export type { SpanRecordValidation } from './validateSpanRecord.js';
 export { TraceFileError, isTraceFileError, MAX_REPORTED_PROBLEMS } from './TraceFileError.js';
-export { describeValue } from './describeValue.js';

@@ -24,7 +24,7 @@
  */
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanKindName, SpanLinkRecord, SpanRecord } from '../model.js';
 import { canonicalJson } from '../trace/canonicalJson.js';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../describeValue.js';
 import { MARKER_PREFIX, decodeTags, encodeAttributes } from './jaegerTags.js';
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace, JaegerTraceFile } from './jaegerTypes.js';
 import { ProblemList, TraceFileError } from './TraceFileError.js';

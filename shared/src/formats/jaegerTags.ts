@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import type { AttributeValue, Attributes } from '../model.js';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../describeValue.js';
 import type { JaegerKeyValue } from './jaegerTypes.js';
 
 /** Prefix of attribute keys escaped because they clash with a key the mapping uses. */

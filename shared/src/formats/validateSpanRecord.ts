@@ -1,5 +1,5 @@
 import type { SpanRecord } from '../model.js';
-import { describeValue as describe } from './describeValue.js';
+import { describeValue as describe } from '../describeValue.js';
 import { ProblemList } from './TraceFileError.js';
 
 /** The answer of {@link validateSpanRecord}. */

@@ -1,6 +1,5 @@
-import { GenAiAttributes, compareNanos, msToNanos, nanosToMs, spanOutcome, spanPhase } from '@overlap/shared';
+import { GenAiAttributes, compareNanos, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 
 /** Default of {@link TraceStoreOptions.maxSpans}. */
 export const DEFAULT_MAX_SPANS = 200_000;
@@ -194,12 +193,12 @@ export class TraceStore {
   readonly maxTraces: number;
 
   constructor(options: TraceStoreOptions = {}) {
-    this.maxSpans = positiveInteger('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS);
-    this.maxTraces = positiveInteger('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES);
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new InvalidOptionError('TraceStore.onError', 'expected a function');
-    }
-    this.onError = options.onError ?? ((error) => console.error('TraceStore: a change listener threw', error));
+    this.maxSpans = validateOption.integer('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS, 1);
+    this.maxTraces = validateOption.integer('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES, 1);
+    this.onError =
+      options.onError === undefined
+        ? (error) => console.error('TraceStore: a change listener threw', error)
+        : validateOption.func<(error: unknown) => void>('TraceStore.onError', options.onError);
   }
 
   /** Number of traces stored. */
@@ -586,11 +585,4 @@ function groupByTrace(spans: readonly SpanRecord[]): Map<string, SpanRecord[]> {
     else group.push(span);
   }
   return groups;
-}
-
-function positiveInteger(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `expected an integer >= 1, received ${String(value)}`);
-  }
-  return value;
 }
