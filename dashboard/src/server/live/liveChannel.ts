@@ -1,4 +1,4 @@
-import { otlpToSpans } from '@overlap/shared';
+import { otlpToSpans, spanVersionKey } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Disposer, TraceStore, TraceStoreChange } from '../store/TraceStore.js';
@@ -128,8 +128,8 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
         spans = new Map();
         pendingSpans.set(traceId, spans);
       }
-      for (const span of added) spans.set(versionKey(span), span);
-      for (const span of updated) spans.set(versionKey(span), span);
+      for (const span of added) spans.set(spanVersionKey(span), span);
+      for (const span of updated) spans.set(spanVersionKey(span), span);
     }
     if (tracesTimer === undefined && (changedTraces.size > 0 || evictedTraces.size > 0)) {
       tracesTimer = setTimeout(flushTraces, Math.max(0, lastTracesEmit + options.tracesIntervalMs - Date.now()));
@@ -197,9 +197,4 @@ function hasWatchers(pages: Namespace, traceId: string): boolean {
 function traceIdOf(payload: unknown): string | undefined {
   const traceId = typeof payload === 'object' && payload !== null ? (payload as { traceId?: unknown }).traceId : undefined;
   return typeof traceId === 'string' && TRACE_ID.test(traceId) ? traceId.toLowerCase() : undefined;
-}
-
-/** Versions of one span share this key, so a batch keeps only the latest. */
-function versionKey(span: SpanRecord): string {
-  return `${span.spanId}\u0000${span.parentSpanId ?? ''}\u0000${span.startTimeUnixNano}`;
 }

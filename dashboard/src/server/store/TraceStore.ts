@@ -1,4 +1,4 @@
-import { GenAiAttributes, compareNanos, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
+import { GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 
 /** Default of {@link TraceStoreOptions.maxSpans}. */
@@ -152,9 +152,9 @@ interface TraceEntry {
 
 /**
  * The dashboard's in-memory trace store. It merges spans of a trace however they arrive (split over
- * requests, late, out of order), replaces an in-flight span (no end) with its ended version (a version
- * of a span has the same span id, parent and start time; two different spans sharing an id are both
- * kept, for `assembleTrace` to rename), indexes
+ * requests, late, out of order), keeps one version of each span by `compareSpanVersions` (an in-flight span, no end, is replaced by its
+ * ended version; a version of a span has the same span id, parent and start time; two different spans
+ * sharing an id are both kept, for `assembleTrace` to rename), indexes
  * traces by service, agent (`gen_ai.agent.name`), tool (`gen_ai.tool.name`), outcome (`spanOutcome`)
  * and start time, and stays within `maxSpans` and `maxTraces` by evicting the least
  * recently active whole traces. Each {@link TraceStore.add} that changes something is reported to the
@@ -221,9 +221,11 @@ export class TraceStore {
   }
 
   /**
-   * Adds spans, merging them into their traces. A span whose trace and span id are already stored
-   * replaces the stored one when that one is in flight or differs; an in-flight copy of a span that has
-   * already ended is ignored. Makes room by evicting the least recently active other traces.
+   * Adds spans, merging them into their traces. A new version of a stored span (same span id, parent
+   * and start) replaces the stored one only when it wins by `compareSpanVersions`, the rule the trace
+   * assembly and the page follow too (ended beats in flight, then the fuller version), so the store
+   * holds the same version whatever order the versions arrive in. Makes room by evicting the least
+   * recently active other traces.
    */
   add(spans: readonly SpanRecord[]): TraceStoreAddResult {
     const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, evictedTraces: 0 };
@@ -245,7 +247,7 @@ export class TraceStore {
         const slot = slotOf(entry, span);
         const existing = entry.spans.get(slot);
         if (existing !== undefined) {
-          if (!replaces(span, existing)) {
+          if (compareSpanVersions(span, existing) <= 0) {
             result.unchanged++;
             continue;
           }
@@ -497,12 +499,6 @@ function slotOf(entry: TraceEntry, span: SpanRecord): string {
     return span.spanId;
   }
   return `${span.spanId}\u0000${span.parentSpanId ?? ''}\u0000${span.startTimeUnixNano}`;
-}
-
-/** Whether `incoming` should replace `stored`, another version of the same span. */
-function replaces(incoming: SpanRecord, stored: SpanRecord): boolean {
-  if (stored.endTimeUnixNano !== undefined && incoming.endTimeUnixNano === undefined) return false;
-  return JSON.stringify(incoming) !== JSON.stringify(stored);
 }
 
 function extendTimes(entry: TraceEntry, span: SpanRecord): void {
