@@ -11,7 +11,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
-import { createDashboardServer, encodeOtlpProtobufRequest } from '../src/server/index.js';
+import { createDashboardServer } from '../src/server/index.js';
+import { encodeOtlpProtobufRequest } from '../src/server/testing/index.js';
 
 const BATCHES = 20;
 const BATCH_SIZE = 512;

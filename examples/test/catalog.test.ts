@@ -56,7 +56,7 @@ describe('catalog', () => {
       ['burst', { count: 201 }, 'count', 'example "burst": count: expected an integer from 1 to 200, received 201'],
       ['support', { timeoutMs: 12.5 }, 'timeoutMs', 'example "support": timeoutMs: expected an integer from 50 to 10000, received 12.5'],
       ['courseware', { timeoutMs: '900' }, 'timeoutMs', 'example "courseware": timeoutMs: expected an integer from 50 to 10000, received "900"'],
-      ['knowledge-base', { limit: 3 }, 'limit', `example "knowledge-base": limit: expected one of this example's parameters (timeoutMs), received "limit"`],
+      ['knowledge-base', { limit: 3 }, 'limit', `example "knowledge-base": limit: expected one of its parameters (timeoutMs), received "limit"`],
     ];
     for (const [name, params, parameter, message] of cases) {
       const error = await findExample(name)!.run(env, params).then(

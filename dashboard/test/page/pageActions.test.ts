@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { SpanRecord } from '@overlap/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
+import type { AgentDescriptor } from '@overlap/shared';
 import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
 import { agentRoot, connectFakeRunner, importSpans, launchChromium, newTraceId, postSpans, startDashboard, startOtlpListener, toolCall } from './pageHarness.js';
 import type { FakeRunner, StartedServer } from './pageHarness.js';
@@ -79,7 +79,7 @@ function agentTrace(agent: string, agoMs = 600, rootAttributes: Record<string, s
   };
 }
 
-const BURST: AgentInfo = {
+const BURST: AgentDescriptor = {
   name: 'burst',
   title: 'Burst: a semaphore against a rate-limited API',
   description: 'count lookups through a semaphore of limit permits',
@@ -88,7 +88,7 @@ const BURST: AgentInfo = {
     { name: 'count', description: 'How many lookups', default: 30, min: 1, max: 200 },
   ],
 };
-const SUPPORT: AgentInfo = {
+const SUPPORT: AgentDescriptor = {
   name: 'support',
   description: 'three lookups at once, then the model',
   parameters: [{ name: 'timeoutMs', description: 'Timeout of each lookup, in milliseconds', default: 1000, min: 50, max: 10_000 }],
@@ -161,11 +161,11 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
 
     const message = runPanel(page).locator('.run-message');
-    await expect.poll(() => message.textContent(), POLL).toBe('limit: enter a whole number from 1 to 30, not 500');
+    await expect.poll(() => message.textContent(), POLL).toBe('limit: expected an integer from 1 to 30, received 500');
     expect(await limit.getAttribute('aria-invalid')).toBe('true');
     await limit.fill('2.5');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(() => message.textContent(), POLL).toBe('limit: enter a whole number from 1 to 30, not 2.5');
+    await expect.poll(() => message.textContent(), POLL).toBe('limit: expected an integer from 1 to 30, received 2.5');
 
     // The next valid run is the first request the runner sees: the bad ones were never sent.
     await limit.fill('2');

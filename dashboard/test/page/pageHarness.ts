@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
+import type { AgentDescriptor } from '@overlap/shared';
 import { createDashboardServer } from '../../src/server/index.js';
 import type { DashboardServer, DashboardServerOptions } from '../../src/server/index.js';
 
@@ -140,7 +140,7 @@ export interface FakeRunner {
  */
 export async function connectFakeRunner(
   url: string,
-  registration: { runnerId: string; serviceName: string; agents: readonly AgentInfo[] },
+  registration: { runnerId: string; serviceName: string; agents: readonly AgentDescriptor[] },
   onRun: (request: RunRequest) => unknown = () => ({ accepted: true }),
   token?: string,
 ): Promise<FakeRunner> {

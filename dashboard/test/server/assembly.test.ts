@@ -1,8 +1,8 @@
 import { spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeOtlpProtobufRequest } from '../../src/server/index.js';
-import type { TraceResponse } from '../../src/server/index.js';
+import { encodeOtlpProtobufRequest } from '../../src/server/testing/index.js';
+import type { TraceResponse } from '@overlap/shared';
 import { getJson, msNanos, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@open
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AttributeValue, Attributes, SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceResponse } from '../../src/server/index.js';
+import type { TraceResponse } from '@overlap/shared';
 import { getJson, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 

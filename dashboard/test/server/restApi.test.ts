@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthResponse, ImportResponse, JsonErrorBody, StatsResponse, TraceListResponse, TraceResponse } from '../../src/server/index.js';
+import type { HealthResponse } from '../../src/server/index.js';
+import type { ImportResponse, ApiErrorBody, StatsResponse, TraceListResponse, TraceResponse } from '@overlap/shared';
 import { getJson, msNanos, newSpanId, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -50,7 +51,7 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
 }
 
 async function expectError(url: string, status: number, code: string, messagePattern: RegExp): Promise<void> {
-  const response = await getJson<JsonErrorBody>(url);
+  const response = await getJson<ApiErrorBody>(url);
   expect(response.status).toBe(status);
   expect(response.body.error.code).toBe(code);
   expect(response.body.error.message).toMatch(messagePattern);
@@ -220,7 +221,7 @@ describe('export and import', () => {
     for (const body of ['garbage', '{"resourceSpans": 7}', '{"data": [{"traceID": 5}]}']) {
       const response = await fetch(`${running.url}api/import`, { method: 'POST', body });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as JsonErrorBody).error.code).toBe('invalid_body');
+      expect(((await response.json()) as ApiErrorBody).error.code).toBe('invalid_body');
     }
     expect((await getJson<HealthResponse>(`${running.url}healthz`)).body.store.spans).toBe(before);
   });
@@ -274,7 +275,7 @@ describe('token', () => {
       const response = await fetch(`${secured.url}${path}`);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(((await response.json()) as JsonErrorBody).error.code).toBe('unauthorized');
+      expect(((await response.json()) as ApiErrorBody).error.code).toBe('unauthorized');
     }
     const wrong = await fetch(`${secured.url}api/traces`, { headers: { authorization: 'Bearer guess' } });
     expect(wrong.status).toBe(401);

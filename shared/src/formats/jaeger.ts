@@ -22,6 +22,7 @@
  *
  * @packageDocumentation
  */
+import { UNKNOWN_SERVICE_NAME } from '../model.js';
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanKindName, SpanLinkRecord, SpanRecord } from '../model.js';
 import { canonicalJson } from '../trace/canonicalJson.js';
 import { describeValue } from '../describeValue.js';
@@ -40,7 +41,6 @@ export interface JaegerReadResult {
 
 const FORMAT = 'Jaeger JSON';
 const IN_FLIGHT_WARNING = 'overlap: this span had not ended when the trace was exported; its duration is shown as 0';
-const UNKNOWN_SERVICE_NAME = 'unknown_service';
 
 const TAG = {
   SPAN_KIND: 'span.kind',

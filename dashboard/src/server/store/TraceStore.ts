@@ -1,5 +1,5 @@
-import { GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
-import type { SpanRecord } from '@overlap/shared';
+import { EventChannel, GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
+import type { Disposer, SpanRecord, TraceStoreStats } from '@overlap/shared';
 
 /** Default of {@link TraceStoreOptions.maxSpans}. */
 export const DEFAULT_MAX_SPANS = 200_000;
@@ -114,24 +114,6 @@ export interface TraceStoreAddResult {
   evictedTraces: number;
 }
 
-/** Counters of the store. */
-export interface TraceStoreStats {
-  traces: number;
-  spans: number;
-  inFlightSpans: number;
-  maxTraces: number;
-  maxSpans: number;
-  /** Traces evicted since the store was made. */
-  evictedTraces: number;
-  /** Spans evicted with those traces. */
-  evictedSpans: number;
-  /** Spans refused because their own trace alone filled `maxSpans`. */
-  droppedSpans: number;
-}
-
-/** A function that stops a listener. */
-export type Disposer = () => void;
-
 type Facet = 'service' | 'agent' | 'tool' | 'outcome';
 const FACETS: readonly Facet[] = ['service', 'agent', 'tool', 'outcome'];
 
@@ -177,8 +159,7 @@ export class TraceStore {
   /** Filed traces ordered by (start, id), oldest first. */
   private readonly byStart: TraceEntry[] = [];
   private readonly facetIndex = new Map<Facet, Map<string, Set<string>>>(FACETS.map((facet) => [facet, new Map()]));
-  private readonly listeners = new Set<(change: TraceStoreChange) => void>();
-  private readonly onError: (error: unknown) => void;
+  private readonly changes: EventChannel<TraceStoreChange>;
   private spanCount = 0;
   private inFlightCount = 0;
   private evictedTraceCount = 0;
@@ -195,10 +176,11 @@ export class TraceStore {
   constructor(options: TraceStoreOptions = {}) {
     this.maxSpans = validateOption.integer('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS, 1);
     this.maxTraces = validateOption.integer('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES, 1);
-    this.onError =
+    const onError =
       options.onError === undefined
-        ? (error) => console.error('TraceStore: a change listener threw', error)
+        ? (error: unknown) => console.error('TraceStore: a change listener threw', error)
         : validateOption.func<(error: unknown) => void>('TraceStore.onError', options.onError);
+    this.changes = new EventChannel({ onError });
   }
 
   /** Number of traces stored. */
@@ -349,20 +331,11 @@ export class TraceStore {
    * @returns a function that removes the listener.
    */
   onChange(listener: (change: TraceStoreChange) => void): Disposer {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.changes.on(listener);
   }
 
   private emit(change: TraceStoreChange): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.onError(error);
-      }
-    }
+    this.changes.emit(change);
   }
 
   /** Evicts the least recently active trace other than `keep`; false when there is none. */
