@@ -25,6 +25,7 @@ export { OverlapError, codeGuard } from './errors/OverlapError.js';
 export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';
 export { describeValue } from './describeValue.js';
 export { validateOption } from './validateOption.js';
+export { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, DEFAULT_DASHBOARD_URL } from './dashboardAddress.js';
 export { SPAN_ID_PATTERN, TRACE_ID_PATTERN, readTraceId } from './traceIds.js';
 export * from './otlp/index.js';
 export * from './trace/index.js';

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { InvalidOptionError, validateOption } from '@overlap/shared';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, InvalidOptionError, validateOption } from '@overlap/shared';
 import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
 
 /** Default of {@link DashboardServerOptions.host}: loopback only, so nothing is exposed by accident. */
-export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_HOST = DEFAULT_DASHBOARD_HOST;
 /** Default of {@link DashboardServerOptions.port}; deliberately not one of Jaeger's (16686, 4317, 4318). */
-export const DEFAULT_PORT = 16700;
+export const DEFAULT_PORT = DEFAULT_DASHBOARD_PORT;
 /** Default of {@link DashboardServerOptions.maxBodyMb}. */
 export const DEFAULT_MAX_BODY_MB = 16;
 /** Default of {@link DashboardServerOptions.tracesIntervalMs}. */
