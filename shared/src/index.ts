@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { GenAiAttributes, GenAiOperations, OverlapAttributes, OverlapEvents, Outcome, Phase, SpanNames } from './attributes.js';
+export { GenAiAttributes, GenAiOperations, OverlapAttributes, OverlapEvents, OverlapJaegerTags, Outcome, Phase, SpanNames } from './attributes.js';
 export type {
   AttributeValue,
   Attributes,

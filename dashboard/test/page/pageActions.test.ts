@@ -9,6 +9,7 @@ import type { AgentDescriptor } from '@overlap/shared';
 import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
 import { agentRoot, connectFakeRunner, importSpans, launchChromium, newTraceId, postSpans, startDashboard, startOtlpListener, toolCall } from './pageHarness.js';
 import type { FakeRunner, StartedServer } from './pageHarness.js';
+import { OverlapAttributes } from '@overlap/shared';
 
 const TEST_TIMEOUT_MS = 30_000;
 /** Waits on the page, the server and the fake runner: generous, for a busy machine; done as soon as it holds. */
@@ -109,7 +110,7 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     const runner = await connectFakeRunner(dashboard.url, { runnerId: 'runner-a', serviceName: 'fake-examples', agents: [BURST, SUPPORT] }, (request) => {
       // As a real runner: accept at once, then the run's spans arrive over OTLP, its root tagged with the
       // request's id; another process's trace, newer, arrives right after it.
-      const trace = agentTrace(request.agent, 100, request.requestId ? { 'overlap.request.id': request.requestId } : {});
+      const trace = agentTrace(request.agent, 100, request.requestId ? { [OverlapAttributes.REQUEST_ID]: request.requestId } : {});
       runs.push(trace.traceId);
       const other = agentTrace('someone-else', 50);
       decoy = other.traceId;

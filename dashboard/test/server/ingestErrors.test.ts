@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, createGzip, deflateSync, gzipSync } from 'node:zlib';
-import { spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpProtoTypes } from '../../src/server/ingest/otlpProtoSchema.js';
@@ -75,7 +75,7 @@ beforeAll(async () => {
   const spans: SpanRecord[] = [];
   for (let t = 0; t < 3; t++) {
     const traceId = newTraceId();
-    const root = spanRecord({ traceId, name: `root ${t}`, attributes: { 'gen_ai.agent.name': 'seed' } });
+    const root = spanRecord({ traceId, name: `root ${t}`, attributes: { [GenAiAttributes.AGENT_NAME]: 'seed' } });
     spans.push(root, spanRecord({ traceId, name: `child ${t}`, parentSpanId: root.spanId }));
   }
   expect((await postSpans(running.url, spans)).status).toBe(200);

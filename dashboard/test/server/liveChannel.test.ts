@@ -1,4 +1,4 @@
-import { spansToOtlp } from '@overlap/shared';
+import { OverlapAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
@@ -156,7 +156,7 @@ describe('live channel', () => {
     await connected(page);
     const traceId = newTraceId();
     const event = nextEvent<TracesEvent>(page, 'traces', (e) => e.traces.some((t) => t.traceId === traceId));
-    await postSpans(running.url, [spanRecord({ traceId, name: 'run', attributes: { 'overlap.outcome': 'ok' } })]);
+    await postSpans(running.url, [spanRecord({ traceId, name: 'run', attributes: { [OverlapAttributes.OUTCOME]: 'ok' } })]);
     const summary = (await event).traces.find((t) => t.traceId === traceId);
     expect(summary).toMatchObject({ traceId, rootName: 'run', spanCount: 1, outcome: 'ok' });
   });

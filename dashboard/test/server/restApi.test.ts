@@ -8,6 +8,7 @@ import type { HealthResponse } from '../../src/server/index.js';
 import type { ImportResponse, ApiErrorBody, StatsResponse, TraceListResponse, TraceResponse } from '@overlap/shared';
 import { getJson, msNanos, newSpanId, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 let running: RunningServer;
 
@@ -24,7 +25,7 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
     kind: 'server',
     startTimeUnixNano: msNanos(options.startMs),
     endTimeUnixNano: msNanos(endMs),
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': options.agent ?? 'researcher', 'overlap.outcome': 'ok' },
+    attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: options.agent ?? 'researcher', [OverlapAttributes.OUTCOME]: 'ok' },
     resource,
   });
   const calls = tools.map((t, index) =>
@@ -36,13 +37,13 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
       startTimeUnixNano: msNanos(options.startMs + 1 + index),
       endTimeUnixNano: msNanos(options.startMs + 1 + index + t.ms),
       attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': t.tool,
-        'overlap.outcome': t.outcome ?? 'ok',
-        ...(t.waitMs === undefined ? {} : { 'overlap.queue.wait_ms': t.waitMs }),
+        [GenAiAttributes.OPERATION_NAME]: 'execute_tool',
+        [GenAiAttributes.TOOL_NAME]: t.tool,
+        [OverlapAttributes.OUTCOME]: t.outcome ?? 'ok',
+        ...(t.waitMs === undefined ? {} : { [OverlapAttributes.QUEUE_WAIT_MS]: t.waitMs }),
         nested: { list: [1, 'two', { three: true }], bytes: { bytesBase64: 'AAEC' } },
       },
-      events: [{ name: 'overlap.attempt.start', timeUnixNano: msNanos(options.startMs + 2), attributes: { 'overlap.attempt': 1 } }],
+      events: [{ name: OverlapEvents.ATTEMPT_START, timeUnixNano: msNanos(options.startMs + 2), attributes: { [OverlapAttributes.ATTEMPT]: 1 } }],
       status: t.outcome === 'error' ? { code: 'error', message: 'boom' } : { code: 'unset' },
       resource,
     }),

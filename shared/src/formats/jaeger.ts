@@ -22,6 +22,7 @@
  *
  * @packageDocumentation
  */
+import { OverlapJaegerTags } from '../attributes.js';
 import { UNKNOWN_SERVICE_NAME } from '../model.js';
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanKindName, SpanLinkRecord, SpanRecord } from '../model.js';
 import { canonicalJson } from '../trace/canonicalJson.js';
@@ -55,15 +56,15 @@ const TAG = {
   DROPPED_ATTRIBUTES: 'otel.dropped_attributes_count',
   DROPPED_EVENTS: 'otel.dropped_events_count',
   DROPPED_LINKS: 'otel.dropped_links_count',
-  START_NANOS: 'overlap.start_time_unix_nano',
-  END_NANOS: 'overlap.end_time_unix_nano',
+  START_NANOS: OverlapJaegerTags.START_NANOS,
+  END_NANOS: OverlapJaegerTags.END_NANOS,
   IN_FLIGHT: `${MARKER_PREFIX}in_flight`,
   LINKS: `${MARKER_PREFIX}links`,
   SCOPE: `${MARKER_PREFIX}scope`,
   RESOURCE: `${MARKER_PREFIX}resource`,
   SERVICE_NAME_ABSENT: `${MARKER_PREFIX}service_name_absent`,
   EVENT: 'event',
-  EVENT_NANOS: 'overlap.time_unix_nano',
+  EVENT_NANOS: OverlapJaegerTags.EVENT_NANOS,
 } as const;
 
 const SPAN_RESERVED: ReadonlySet<string> = new Set([
