@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jaegerToSpans, spansToJaeger } from '../src/formats/jaeger.js';
+import { jaegerToSpans } from '../src/formats/jaegerToSpans.js';
+import { spansToJaeger } from '../src/formats/spansToJaeger.js';
 import type { JaegerKeyValue } from '../src/formats/jaegerTypes.js';
 import { TraceFileError, isTraceFileError } from '../src/formats/TraceFileError.js';
 import type { SpanRecord } from '../src/model.js';

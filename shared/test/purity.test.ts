@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { spansToJaeger } from '../src/formats/jaeger.js';
+import { spansToJaeger } from '../src/formats/spansToJaeger.js';
 import { spansToJsonl } from '../src/formats/jsonl.js';
 import { assembleTrace } from '../src/trace/assembleTrace.js';
 import { concurrencyTimeline } from '../src/trace/concurrencyTimeline.js';

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export { spansToJaeger, jaegerToSpans } from './jaeger.js';
-export type { JaegerReadResult } from './jaeger.js';
+export { spansToJaeger } from './spansToJaeger.js';
+export { jaegerToSpans } from './jaegerToSpans.js';
+export type { JaegerReadResult } from './jaegerToSpans.js';
 export type {
   JaegerKeyValue,
   JaegerLog,
