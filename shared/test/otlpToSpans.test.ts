@@ -173,7 +173,9 @@ describe('otlpToSpans()', () => {
   });
 
   it('otlpToSpans() - treats an all-zero or empty parent span id as a root', () => {
-    const { spans } = otlpToSpans(request([span({ parentSpanId: '0000000000000000' }), span({ spanId: '1111111111111111', parentSpanId: '' })]));
+    const { spans, rejected } = otlpToSpans(request([span({ parentSpanId: '0000000000000000' }), span({ spanId: '1111111111111111', parentSpanId: '' })]));
+    expect(rejected).toEqual([]);
+    expect(spans.map((record) => record.spanId)).toEqual([SPAN, '1111111111111111']);
     for (const record of spans) expect(record).not.toHaveProperty('parentSpanId');
   });
 
