@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-// Runs every package's tests and ends with one plain line, "N passed, N failed", which CI reads.
+// Runs every package's tests and ends with one plain line, "N passed, N failed, N skipped", which CI
+// reads (as `^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$`).
+//
+// Every test that did not run counts as failed (a beforeAll that threw, a missing program, a skipIf),
+// unless it is declared in scripts/allowed-skips.mjs, the one reviewed list of allowed skips; those are
+// counted as skipped and printed with their reason. A test file that failed outside its tests (it did not
+// load, or a hook threw after its tests) counts one failure more.
 //
 // Steps: make sure the system programs the tests drive are present (Chromium for the page, redis-server
 // for the shared gates), installing them with apt-get where that is allowed; build the packages; run each
@@ -9,6 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allowedSkips } from './allowed-skips.mjs';
+import { summarizeTestReports } from './summarizeTestReports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
@@ -53,31 +61,28 @@ for (const pkg of packages) rmSync(reportPath(pkg), { force: true });
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const turboStatus = run('npx', ['turbo', 'run', 'test', '--continue', '--concurrency=1'], { env });
 
-let passed = 0;
-let failed = 0;
+const reports = new Map();
 for (const pkg of packages) {
   const pkgJson = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
   if (!pkgJson.scripts?.test) continue;
   const file = reportPath(pkg);
-  if (!existsSync(file)) {
-    console.error(`${pkg}: no test report was written (the suite crashed or did not start): counted as 1 failure`);
-    failed += 1;
-    continue;
-  }
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  const brokenFiles = (report.testResults ?? []).filter(
-    (r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0,
-  ).length;
-  console.log(
-    `${pkg}: ${report.numPassedTests} passed, ${report.numFailedTests} failed` +
-      (brokenFiles ? `, ${brokenFiles} test files failed to load` : ''),
-  );
-  passed += report.numPassedTests;
-  failed += report.numFailedTests + brokenFiles;
+  reports.set(pkg, existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
+}
+const { passed, skipped, perPackage, notRun, allowedSkipsPrinted, ...counts } = summarizeTestReports({ root, reports, allowedSkips });
+let failed = counts.failed;
+for (const line of perPackage) console.log(line);
+if (notRun.length > 0) {
+  console.error(`\nCounted as failed (did not run, and not in scripts/allowed-skips.mjs):`);
+  for (const line of notRun) console.error(`  ${line}`);
+}
+if (allowedSkipsPrinted.length > 0) {
+  console.log(`\nAllowed skips (scripts/allowed-skips.mjs):`);
+  for (const line of allowedSkipsPrinted) console.log(`  ${line}`);
 }
 if (turboStatus !== 0 && failed === 0) {
   console.error('turbo exited with an error while no test failed: counted as 1 failure');
   failed += 1;
 }
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
+

@@ -9,9 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
-import { createDashboardServer, encodeOtlpProtobufRequest } from '../src/server/index.js';
+import { createDashboardServer } from '../src/server/index.js';
+import { encodeOtlpProtobufRequest } from '../src/server/testing/index.js';
 
 const BATCHES = 20;
 const BATCH_SIZE = 512;
@@ -29,7 +30,7 @@ function hex(value: number, length: number): string {
 /** One batch of realistic Overlap spans: traces of an agent root and tool calls with attributes and an event. */
 function makeBatch(): SpanRecord[] {
   const spans: SpanRecord[] = [];
-  const resource = { serviceName: 'bench-agent', attributes: { 'service.name': 'bench-agent', 'host.name': 'bench', 'process.pid': 4242, 'overlap.runner.id': 'r-1' } };
+  const resource = { serviceName: 'bench-agent', attributes: { 'service.name': 'bench-agent', 'host.name': 'bench', 'process.pid': 4242, [OverlapAttributes.RUNNER_ID]: 'r-1' } };
   const scope = { name: '@overlap/runner', version: '0.1.0' };
   const baseNanos = 1_764_072_000_000_000_000n;
   for (let t = 0; t < BATCH_SIZE / SPANS_PER_TRACE; t++) {
@@ -47,18 +48,18 @@ function makeBatch(): SpanRecord[] {
         startTimeUnixNano: start.toString(),
         endTimeUnixNano: (start + 45_678_901n).toString(),
         attributes: isRoot
-          ? { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher', 'overlap.outcome': 'ok', 'overlap.deadline_ms': 30000 }
+          ? { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: 'researcher', [OverlapAttributes.OUTCOME]: 'ok', [OverlapAttributes.DEADLINE_MS]: 30000 }
           : {
-              'gen_ai.operation.name': 'execute_tool',
-              'gen_ai.tool.name': `tool_${s % 7}`,
-              'gen_ai.tool.call.id': `call_${sequence}`,
-              'overlap.outcome': s % 11 === 0 ? 'timeout' : 'ok',
-              'overlap.queue.wait_ms': (s % 5) * 1.25,
-              'overlap.attempt': 1 + (s % 3 === 0 ? 1 : 0),
-              'overlap.gate': ['search-api', 'global'],
-              'overlap.timeout_ms': 5000,
+              [GenAiAttributes.OPERATION_NAME]: 'execute_tool',
+              [GenAiAttributes.TOOL_NAME]: `tool_${s % 7}`,
+              [GenAiAttributes.TOOL_CALL_ID]: `call_${sequence}`,
+              [OverlapAttributes.OUTCOME]: s % 11 === 0 ? 'timeout' : 'ok',
+              [OverlapAttributes.QUEUE_WAIT_MS]: (s % 5) * 1.25,
+              [OverlapAttributes.ATTEMPT]: 1 + (s % 3 === 0 ? 1 : 0),
+              [OverlapAttributes.GATE]: ['search-api', 'global'],
+              [OverlapAttributes.TIMEOUT_MS]: 5000,
             },
-        events: isRoot ? [] : [{ name: 'overlap.attempt.start', timeUnixNano: (start + 1000n).toString(), attributes: { 'overlap.attempt': 1 } }],
+        events: isRoot ? [] : [{ name: OverlapEvents.ATTEMPT_START, timeUnixNano: (start + 1000n).toString(), attributes: { [OverlapAttributes.ATTEMPT]: 1 } }],
         links: [],
         status: { code: s % 11 === 0 ? 'error' : 'unset' },
         resource,

@@ -26,6 +26,7 @@ import type { SpanRecord } from '@overlap/shared';
 import type { Page } from 'playwright-core';
 import type { PageHooks, RenderRecord } from '../src/page/testing/hookTypes.js';
 import { agentRoot, announceSpanStarts, ensurePageBuilt, launchChromium, nanos, postSpans, span, toolCall } from '../test/page/pageHarness.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const LATENCY_SPANS = 100;
@@ -73,7 +74,7 @@ async function client(url: string, traceId: string, parentSpanId: string, count:
   const parent = trace.setSpanContext(context.active(), { traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
   const ended: Array<{ spanId: string; endMs: number; endDateMs: number }> = [];
   for (let i = 0; i < count; i += 1) {
-    const call = tracer.startSpan(`execute_tool probe_${i % 4}`, { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `probe_${i % 4}`, 'overlap.outcome': 'ok' } }, parent);
+    const call = tracer.startSpan(`execute_tool probe_${i % 4}`, { attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: `probe_${i % 4}`, [OverlapAttributes.OUTCOME]: 'ok' } }, parent);
     await sleep(5 + (i % 3) * 5);
     call.end();
     const endTime = (call as unknown as Readable).endTime;
@@ -219,7 +220,7 @@ async function measureLiveUpdates(page: Page, url: string, traceId: string, root
   for (let run = 0; run < UPDATE_RUNS; run += 1) {
     const before = await recordCount(page);
     const startMs = Date.now() - 50;
-    const call = span({ traceId, parentSpanId: rootSpanId, name: `execute_tool live_${run}`, startMs, endMs: startMs + 40, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'live', 'overlap.outcome': 'ok' } });
+    const call = span({ traceId, parentSpanId: rootSpanId, name: `execute_tool live_${run}`, startMs, endMs: startMs + 40, attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: 'live', [OverlapAttributes.OUTCOME]: 'ok' } });
     if (run % 2 === 0) {
       await postSpans(url, [call]);
     } else {
@@ -320,7 +321,7 @@ async function postTrace(url: string, agent: string, spanCount: number): Promise
   let i = 0;
   while (spans.length < spanCount) {
     if (i % 200 === 0) {
-      const sub = span({ traceId, parentSpanId: root.spanId, name: `invoke_agent sub_${i / 200}`, startMs: t0 + i, endMs: t0 + i + 2000, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': `sub_${i / 200}` } });
+      const sub = span({ traceId, parentSpanId: root.spanId, name: `invoke_agent sub_${i / 200}`, startMs: t0 + i, endMs: t0 + i + 2000, attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: `sub_${i / 200}` } });
       spans.push(sub);
       parent = sub.spanId;
     }
@@ -337,7 +338,7 @@ async function postTrace(url: string, agent: string, spanCount: number): Promise
         queueMs,
         endMs: startMs + queueMs + 20 + (i % 50),
         outcome: failed ? 'timeout' : 'ok',
-        events: failed ? [{ name: 'overlap.timeout', tMs: startMs + queueMs + 20 + (i % 50), attributes: { 'overlap.timeout_ms': 20 } }] : [],
+        events: failed ? [{ name: OverlapEvents.TIMEOUT, tMs: startMs + queueMs + 20 + (i % 50), attributes: { [OverlapAttributes.TIMEOUT_MS]: 20 } }] : [],
       }),
     );
     i += 1;
@@ -367,7 +368,7 @@ function fillerTrace(count: number): SpanRecord[] {
         name: `execute_tool tool_${i % 7}`,
         startMs: t0 + i * 10,
         endMs: t0 + i * 10 + 40,
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `tool_${i % 7}`, 'gen_ai.tool.call.id': `call_${i}`, 'overlap.outcome': 'ok', 'overlap.queue.wait_ms': i % 5, 'overlap.gate': ['search-api'] },
+        attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: `tool_${i % 7}`, [GenAiAttributes.TOOL_CALL_ID]: `call_${i}`, [OverlapAttributes.OUTCOME]: 'ok', [OverlapAttributes.QUEUE_WAIT_MS]: i % 5, [OverlapAttributes.GATE]: ['search-api'] },
       }),
     );
   }

@@ -35,6 +35,8 @@ await build({
   platform: 'browser',
   target: ['chrome110', 'firefox110', 'safari16'],
   minify: !dev,
+  // Error classes take their `name` from the class (see OverlapError): keep it through minification.
+  keepNames: true,
   sourcemap: 'linked',
   legalComments: 'linked',
   define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"' },

@@ -1,17 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Gate, Runner } from '@overlap/runner';
+import type { AgentParameter } from '@overlap/shared';
 
 /** Names of the numeric parameters an example may take. */
 export type ExampleParameterName = 'limit' | 'timeoutMs' | 'count';
 
-/** One numeric parameter of an example, with its default and range (integers, both ends included). */
-export interface ExampleParameter {
+/**
+ * One numeric parameter of an example, with its default and range (integers, both ends included): the
+ * agent offer's `AgentParameter` of `@overlap/shared`, so an example is offered on the dashboard's page as is.
+ */
+export interface ExampleParameter extends AgentParameter {
   readonly name: ExampleParameterName;
-  /** What it changes, in a sentence, for `--help` and the dashboard's form. */
-  readonly description: string;
-  readonly default: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 /** What an example runs with. */

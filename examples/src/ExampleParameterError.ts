@@ -1,4 +1,4 @@
-import { OverlapError } from '@overlap/runner';
+import { OverlapError, codeGuard, describeValue } from '@overlap/shared';
 
 /**
  * A parameter given to an example is unknown, not an integer, or out of its range. Thrown before any
@@ -27,17 +27,9 @@ export class ExampleParameterError extends OverlapError {
     /** What was received. */
     readonly received: unknown,
   ) {
-    super(`example "${example}": ${parameter}: expected ${expected}, received ${describe(received)}`);
+    super(`example "${example}": ${parameter}: expected ${expected}, received ${describeValue(received)}`);
   }
 }
 
 /** Whether `error` is an {@link ExampleParameterError} (by its `code`, so two installed copies agree). */
-export function isExampleParameterError(error: unknown): error is ExampleParameterError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'OVERLAP_EXAMPLE_PARAMETER';
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-}
+export const isExampleParameterError = codeGuard<ExampleParameterError>('OVERLAP_EXAMPLE_PARAMETER');

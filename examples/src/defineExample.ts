@@ -1,4 +1,5 @@
 import { InvalidOptionError, type Runner } from '@overlap/runner';
+import { readAgentDescriptors } from '@overlap/shared';
 import type { Example, ExampleEnvironment, ExampleParameter, ExampleParameterName, ExampleRunResult } from './Example.js';
 import { ExampleSession } from './ExampleSession.js';
 import { resolveParameters } from './resolveParameters.js';
@@ -30,11 +31,8 @@ export interface ExampleDefinition<P extends ExampleParameterName> {
  * ```
  */
 export function defineExample<P extends ExampleParameterName>(definition: ExampleDefinition<P>): Example {
-  for (const p of definition.parameters) {
-    if (!(Number.isInteger(p.min) && Number.isInteger(p.max) && p.min <= p.default && p.default <= p.max && Number.isInteger(p.default))) {
-      throw new InvalidOptionError(`defineExample(${definition.name}).parameters.${p.name}`, 'integers with min <= default <= max', p);
-    }
-  }
+  const offer = readAgentDescriptors([{ name: definition.name, parameters: definition.parameters }]);
+  if (!offer.ok) throw new InvalidOptionError(`defineExample(${definition.name})${offer.path.replace(/^agents\[0\]/, '')}`, offer.expected, offer.received);
   return Object.freeze({
     name: definition.name,
     title: definition.title,

@@ -1,10 +1,12 @@
 import type { ExampleParameter, ExampleParameterName } from './Example.js';
 import { ExampleParameterError } from './ExampleParameterError.js';
+import { resolveAgentParams } from '@overlap/shared';
 
 /**
- * Checks the parameters given to an example and fills in the defaults. Every given name must be one of
- * the example's parameters, and every value an integer in its range; anything else throws
- * {@link ExampleParameterError} naming the parameter. Does not change `params`.
+ * Checks the parameters given to an example and fills in the defaults, with `resolveAgentParams` of
+ * `@overlap/shared` (the check the dashboard and the runner apply to a run asked for from the page):
+ * every given name must be one of the example's parameters, and every value an integer in its range;
+ * anything else throws {@link ExampleParameterError} naming the parameter. Does not change `params`.
  *
  * @example
  * ```ts
@@ -17,24 +19,7 @@ export function resolveParameters<P extends ExampleParameterName>(
   parameters: readonly ExampleParameter[],
   params: Readonly<Record<string, unknown>> | undefined,
 ): Record<P, number> {
-  const given = params ?? {};
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new ExampleParameterError(example, 'params', 'an object of numbers by parameter name', given);
-  }
-  const known = new Map(parameters.map((p) => [p.name as string, p]));
-  for (const name of Object.keys(given)) {
-    if (!known.has(name)) {
-      const names = parameters.map((p) => p.name).join(', ') || 'none';
-      throw new ExampleParameterError(example, name, `one of this example's parameters (${names})`, name);
-    }
-  }
-  const values = {} as Record<P, number>;
-  for (const parameter of parameters) {
-    const value = given[parameter.name] ?? parameter.default;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < parameter.min || value > parameter.max) {
-      throw new ExampleParameterError(example, parameter.name, `an integer from ${parameter.min} to ${parameter.max}`, value);
-    }
-    values[parameter.name as P] = value;
-  }
-  return values;
+  const resolved = resolveAgentParams(parameters, params);
+  if (!resolved.ok) throw new ExampleParameterError(example, resolved.problem.parameter, resolved.problem.expected, resolved.problem.received);
+  return { ...resolved.params } as Record<P, number>;
 }

@@ -2,6 +2,7 @@ import { RateLimiter, Semaphore, isInvalidOptionError, type Gate } from '@overla
 import { describe, expect, it, vi } from 'vitest';
 import { examples, findExample, isExampleParameterError, resolveParameters, type ExampleEnvironment } from '../src/index.js';
 import { startUpstream, tracedRunner } from './helpers.js';
+import { OverlapAttributes } from '@overlap/shared';
 
 describe('catalog', () => {
   it('examples - six examples with unique names, each found by findExample()', () => {
@@ -32,7 +33,7 @@ describe('catalog', () => {
         expect(run.output).toBeDefined();
         const root = recorder.ended.find((s) => s.spanContext().traceId === run.traceId && s.parentSpanContext === undefined);
         expect(root?.name).toBe(`invoke_agent ${run.agent}`);
-        expect(root?.attributes['overlap.outcome']).toBe('ok');
+        expect(root?.attributes[OverlapAttributes.OUTCOME]).toBe('ok');
       }
     }
     expect(recorder.open.size).toBe(0);
@@ -56,7 +57,7 @@ describe('catalog', () => {
       ['burst', { count: 201 }, 'count', 'example "burst": count: expected an integer from 1 to 200, received 201'],
       ['support', { timeoutMs: 12.5 }, 'timeoutMs', 'example "support": timeoutMs: expected an integer from 50 to 10000, received 12.5'],
       ['courseware', { timeoutMs: '900' }, 'timeoutMs', 'example "courseware": timeoutMs: expected an integer from 50 to 10000, received "900"'],
-      ['knowledge-base', { limit: 3 }, 'limit', `example "knowledge-base": limit: expected one of this example's parameters (timeoutMs), received "limit"`],
+      ['knowledge-base', { limit: 3 }, 'limit', `example "knowledge-base": limit: expected one of its parameters (timeoutMs), received "limit"`],
     ];
     for (const [name, params, parameter, message] of cases) {
       const error = await findExample(name)!.run(env, params).then(
@@ -115,7 +116,7 @@ describe('catalog', () => {
     expect(result.runs.map((r) => r.error)).toEqual([reason, reason, reason]);
     expect(result.runs[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     const root = recorder.ended.find((s) => s.name === 'invoke_agent knowledge_base_agent')!;
-    expect(root.attributes['overlap.outcome']).toBe('cancelled');
+    expect(root.attributes[OverlapAttributes.OUTCOME]).toBe('cancelled');
     expect(recorder.open.size).toBe(0);
     await vi.waitFor(() => expect(upstream.stats.endpoint('kbSearch').closedByClient).toBe(1));
   });

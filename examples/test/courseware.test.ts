@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findExample } from '../src/index.js';
 import { Trace, endsBefore, overlap, startUpstream, tracedRunner } from './helpers.js';
+import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
 
 describe('courseware example', () => {
   it('run() - gathers its four sources at once, then generates', async () => {
@@ -16,10 +17,10 @@ describe('courseware example', () => {
     const trace = Trace.of(recorder, run!.traceId);
     const sources = ['search_kb', 'fetch_course_materials', 'get_user_profile', 'prefetch_template'].map((n) => trace.one(`execute_tool ${n}`));
     for (const a of sources) for (const b of sources) if (a !== b) expect(overlap(a, b)).toBe(true);
-    for (const s of sources) expect(s.attributes['overlap.timeout_ms']).toBe(700);
+    for (const s of sources) expect(s.attributes[OverlapAttributes.TIMEOUT_MS]).toBe(700);
     const generate = trace.one('chat upstream-general');
     for (const s of sources) expect(endsBefore(s, generate)).toBe(true);
-    expect(generate.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    expect(generate.attributes[GenAiAttributes.USAGE_OUTPUT_TOKENS]).toBeGreaterThan(0);
     expect(recorder.open.size).toBe(0);
   }, 15_000);
 });

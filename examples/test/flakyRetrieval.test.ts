@@ -1,4 +1,4 @@
-import { OverlapAttributes, OverlapEvents } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { findExample } from '../src/index.js';
 import { Trace, endsBefore, eventMs, overlap, startUpstream, tracedRunner } from './helpers.js';
@@ -23,7 +23,7 @@ describe('flaky-retrieval example', () => {
     // The FAQ failed twice (503, by its default schedule) and succeeded on the third attempt, backing off between.
     expect(faq.attributes).toMatchObject({ [OverlapAttributes.OUTCOME]: 'ok', [OverlapAttributes.ATTEMPT]: 3 });
     const failed = faq.events.filter((e) => e.name === OverlapEvents.ATTEMPT_FAILED);
-    expect(failed.map((e) => e.attributes?.['error.type'])).toEqual(['OVERLAP_UPSTREAM', 'OVERLAP_UPSTREAM']);
+    expect(failed.map((e) => e.attributes?.[GenAiAttributes.ERROR_TYPE])).toEqual(['OVERLAP_UPSTREAM', 'OVERLAP_UPSTREAM']);
     const backoffs = faq.events.filter((e) => e.name === OverlapEvents.RETRY_BACKOFF);
     expect(backoffs).toHaveLength(2);
     const starts = faq.events.filter((e) => e.name === OverlapEvents.ATTEMPT_START);

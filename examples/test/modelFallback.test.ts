@@ -1,4 +1,4 @@
-import { OverlapEvents } from '@overlap/shared';
+import { OverlapAttributes, OverlapEvents } from '@overlap/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { findExample } from '../src/index.js';
 import { SPAN_SKEW_MS, Trace, endsBefore, inStartOrder, interval, overlap, startUpstream, tracedRunner } from './helpers.js';
@@ -24,10 +24,10 @@ describe('model-fallback example', () => {
     const fallback = Trace.of(recorder, fallbackRun!.traceId);
     const large = fallback.one('chat upstream-large');
     const small = fallback.one('chat upstream-small');
-    expect(large.attributes['overlap.outcome']).toBe('timeout');
+    expect(large.attributes[OverlapAttributes.OUTCOME]).toBe('timeout');
     expect(large.events.map((e) => e.name)).toContain(OverlapEvents.TIMEOUT);
     expect(fallback.root.events.filter((e) => e.name === OverlapEvents.FALLBACK)).toHaveLength(1);
-    expect(small.attributes['overlap.outcome']).toBe('ok');
+    expect(small.attributes[OverlapAttributes.OUTCOME]).toBe('ok');
     expect(endsBefore(large, small)).toBe(true);
 
     // hedge
@@ -39,8 +39,8 @@ describe('model-fallback example', () => {
     const copies = inStartOrder(hedge.named('chat upstream-large'));
     expect(copies).toHaveLength(2);
     expect(overlap(copies[0]!, copies[1]!)).toBe(true);
-    expect(copies[1]!.attributes['overlap.outcome']).toBe('ok');
-    expect(['cancelled', 'timeout']).toContain(copies[0]!.attributes['overlap.outcome']);
+    expect(copies[1]!.attributes[OverlapAttributes.OUTCOME]).toBe('ok');
+    expect(['cancelled', 'timeout']).toContain(copies[0]!.attributes[OverlapAttributes.OUTCOME]);
     expect(interval(copies[1]!).start - interval(copies[0]!).start).toBeGreaterThanOrEqual(200 - SPAN_SKEW_MS);
 
     // Both slow requests were given up on, and their sockets closed.

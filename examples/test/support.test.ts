@@ -1,4 +1,4 @@
-import { OverlapAttributes } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
 import { describe, expect, it } from 'vitest';
 import { findExample } from '../src/index.js';
 import { Trace, endsBefore, overlap, startUpstream, tracedRunner } from './helpers.js';
@@ -39,9 +39,9 @@ describe('support example', () => {
     // Every lookup has a timeout, and the model answers after all of them, with its token usage.
     for (const call of [weather, user, ...orders]) expect(call.attributes[OverlapAttributes.TIMEOUT_MS]).toBe(1000);
     for (const call of [weather, user, ...orders]) expect(endsBefore(call, chat)).toBe(true);
-    expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
-    expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
-    expect(chat.attributes['gen_ai.response.model']).toBe('upstream-general');
+    expect(chat.attributes[GenAiAttributes.USAGE_INPUT_TOKENS]).toBeGreaterThan(0);
+    expect(chat.attributes[GenAiAttributes.USAGE_OUTPUT_TOKENS]).toBeGreaterThan(0);
+    expect(chat.attributes[GenAiAttributes.RESPONSE_MODEL]).toBe('upstream-general');
     expect(recorder.open.size).toBe(0);
   }, 15_000);
 });

@@ -18,7 +18,7 @@ describe('defineTool()', () => {
     const input = z.object({});
     expect(() => defineTool({ name: '', input, run: () => 1 })).toThrow('defineTool.name: expected a non-empty string');
     expect(() => defineTool({ name: 't', input: {} as never, run: () => 1 })).toThrow(
-      'defineTool(t).input: expected a Standard Schema validator (zod, valibot, arktype...), received a object',
+      'defineTool(t).input: expected a Standard Schema validator (zod, valibot, arktype...), received an object',
     );
     expect(() => defineTool({ name: 't', input, timeoutMs: -5, run: () => 1 })).toThrow(InvalidOptionError);
     expect(() => defineTool({ name: 't', input, retry: { attempts: 0 }, run: () => 1 })).toThrow('defineTool(t).retry.attempts');

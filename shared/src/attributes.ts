@@ -152,6 +152,23 @@ export const OverlapEvents = {
   PERMIT_RECLAIMED: 'overlap.permit.reclaimed',
 } as const;
 
+/**
+ * Tags and tag prefixes Overlap writes into Jaeger trace files (`spansToJaeger`) for what Jaeger has no
+ * place for, and reads back (`jaegerToSpans`).
+ */
+export const OverlapJaegerTags = {
+  /** The exact start in nanoseconds, when microseconds lose digits. */
+  START_NANOS: 'overlap.start_time_unix_nano',
+  /** The exact end in nanoseconds, when microseconds lose digits. */
+  END_NANOS: 'overlap.end_time_unix_nano',
+  /** The exact time of an event (a log field), when microseconds lose digits. */
+  EVENT_NANOS: 'overlap.time_unix_nano',
+  /** Prefix of an attribute key escaped because it clashes with a key the mapping uses (`overlap.attr.error`). */
+  ESCAPE_PREFIX: 'overlap.attr.',
+  /** Prefix of Overlap's own bookkeeping tags (`overlap.jaeger.in_flight`, `overlap.jaeger.links`...). */
+  MARKER_PREFIX: 'overlap.jaeger.',
+} as const;
+
 /** Values of {@link OverlapAttributes.OUTCOME}. */
 export const Outcome = {
   /** Finished with a value. */

@@ -54,9 +54,12 @@ export interface SpanLinkRecord {
   flags?: number;
 }
 
+/** The service name of a resource without `service.name`, as the OpenTelemetry SDKs name it. */
+export const UNKNOWN_SERVICE_NAME = 'unknown_service';
+
 /** The resource (process) that produced a span. */
 export interface ResourceRecord {
-  /** `service.name` of the resource, or `unknown_service` when it has none. */
+  /** `service.name` of the resource, or {@link UNKNOWN_SERVICE_NAME} when it has none. */
   serviceName: string;
   attributes: Attributes;
   droppedAttributesCount?: number;

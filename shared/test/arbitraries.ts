@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanLinkRecord, SpanRecord } from '../src/model.js';
+import { GenAiAttributes, OverlapAttributes, OverlapJaegerTags } from '../src/attributes.js';
 
 export interface SpanArbitraryOptions {
   /**
@@ -38,9 +39,9 @@ export const attributeKeyArbitrary: fc.Arbitrary<string> = fc.oneof(
     weight: 1,
     arbitrary: fc.constantFrom(
       'error', 'span.kind', 'event', 'otel.status_code', 'otel.status_description', 'otel.scope.name', 'otel.library.name',
-      'w3c.tracestate', 'otel.dropped_attributes_count', 'overlap.attr.error', 'overlap.jaeger.in_flight',
-      'overlap.jaeger.json_keys', 'overlap.start_time_unix_nano', 'overlap.time_unix_nano', 'service.name', '__proto__',
-      'gen_ai.tool.name', 'overlap.gate',
+      'w3c.tracestate', 'otel.dropped_attributes_count', `${OverlapJaegerTags.ESCAPE_PREFIX}error`, `${OverlapJaegerTags.MARKER_PREFIX}in_flight`,
+      `${OverlapJaegerTags.MARKER_PREFIX}json_keys`, OverlapJaegerTags.START_NANOS, OverlapJaegerTags.EVENT_NANOS, 'service.name', '__proto__',
+      GenAiAttributes.TOOL_NAME, OverlapAttributes.GATE,
     ),
   },
 );

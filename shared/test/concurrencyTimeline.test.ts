@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OverlapAttributes, OverlapEvents } from '../src/attributes.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '../src/attributes.js';
 import type { SpanRecord } from '../src/model.js';
 import { assembleTrace } from '../src/trace/assembleTrace.js';
 import { concurrencyTimeline } from '../src/trace/concurrencyTimeline.js';
@@ -137,7 +137,7 @@ describe('concurrencyTimeline()', () => {
         attempts: 3,
         events: [
           backoff(20, 10, 2),
-          event(OverlapEvents.ATTEMPT_FAILED, 40, { [OverlapAttributes.ATTEMPT]: 2, 'error.type': 'OVERLAP_CIRCUIT_OPEN' }),
+          event(OverlapEvents.ATTEMPT_FAILED, 40, { [OverlapAttributes.ATTEMPT]: 2, [GenAiAttributes.ERROR_TYPE]: 'OVERLAP_CIRCUIT_OPEN' }),
           backoff(40, 20, 3),
         ],
       }),

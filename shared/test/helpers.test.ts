@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Outcome } from '../src/attributes.js';
+import { Outcome, OverlapAttributes } from '../src/attributes.js';
 import { canonicalJson } from '../src/trace/canonicalJson.js';
 import { compareNanos } from '../src/trace/compareNanos.js';
 import { booleanAttribute, numberAttribute, stringAttribute, stringListAttribute } from '../src/trace/spanAttributes.js';
@@ -47,7 +47,7 @@ describe('span roles', () => {
   it('spanPhase() / isCallSpan() - tell queue, abandoned and call spans apart', () => {
     expect(spanPhase(queueSpan({ id: 'q', gate: 'db', start: 0, end: 1 }))).toBe('queue');
     expect(spanPhase(abandonedSpan({ id: 'a', start: 0, end: 1 }))).toBe('abandoned');
-    expect(spanPhase(span({ id: 'p', start: 0, end: 1, attributes: { 'overlap.phase': 'other' } }))).toBeUndefined();
+    expect(spanPhase(span({ id: 'p', start: 0, end: 1, attributes: { [OverlapAttributes.PHASE]: 'other' } }))).toBeUndefined();
     expect(isCallSpan(toolCall({ id: 't', start: 0, end: 1 }))).toBe(true);
     expect(isCallSpan(agentRun({ id: 'r', start: 0, end: 1 }))).toBe(false);
   });

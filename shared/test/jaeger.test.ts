@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jaegerToSpans, spansToJaeger } from '../src/formats/jaeger.js';
+import { jaegerToSpans } from '../src/formats/jaegerToSpans.js';
+import { spansToJaeger } from '../src/formats/spansToJaeger.js';
 import type { JaegerKeyValue } from '../src/formats/jaegerTypes.js';
 import { TraceFileError, isTraceFileError } from '../src/formats/TraceFileError.js';
 import type { SpanRecord } from '../src/model.js';
 import { spanRecordArbitrary } from './arbitraries.js';
 import { TRACE_ID, event, id, span } from './spanBuilders.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents, OverlapJaegerTags } from '../src/attributes.js';
 
 const tag = (tags: readonly JaegerKeyValue[], key: string): JaegerKeyValue | undefined => tags.find((entry) => entry.key === key);
 
@@ -41,8 +43,8 @@ describe('spansToJaeger() / jaegerToSpans()', () => {
         parent: 'root',
         start: 10.5,
         end: 40.25,
-        attributes: { 'gen_ai.tool.name': 'search', 'overlap.attempt': 2, ratio: 0.5, ok: true, gates: ['db'] },
-        events: [event('overlap.timeout', 20, { 'overlap.timeout_ms': 10 })],
+        attributes: { [GenAiAttributes.TOOL_NAME]: 'search', [OverlapAttributes.ATTEMPT]: 2, ratio: 0.5, ok: true, gates: ['db'] },
+        events: [event(OverlapEvents.TIMEOUT, 20, { [OverlapAttributes.TIMEOUT_MS]: 10 })],
         status: { code: 'error', message: 'boom' },
       }),
       kind: 'client',
@@ -62,7 +64,7 @@ describe('spansToJaeger() / jaegerToSpans()', () => {
       { refType: 'CHILD_OF', traceID: TRACE_ID, spanID: id('root') },
       { refType: 'FOLLOWS_FROM', traceID: TRACE_ID, spanID: id('other') },
     ]);
-    expect(tag(jaegerChild.tags, 'overlap.attempt')).toEqual({ key: 'overlap.attempt', type: 'int64', value: 2 });
+    expect(tag(jaegerChild.tags, OverlapAttributes.ATTEMPT)).toEqual({ key: OverlapAttributes.ATTEMPT, type: 'int64', value: 2 });
     expect(tag(jaegerChild.tags, 'ratio')).toEqual({ key: 'ratio', type: 'float64', value: 0.5 });
     expect(tag(jaegerChild.tags, 'ok')).toEqual({ key: 'ok', type: 'bool', value: true });
     expect(tag(jaegerChild.tags, 'gates')).toEqual({ key: 'gates', type: 'string', value: '["db"]' });
@@ -76,13 +78,13 @@ describe('spansToJaeger() / jaegerToSpans()', () => {
       {
         timestamp: (1_764_072_000_000 + 20) * 1000,
         fields: [
-          { key: 'event', type: 'string', value: 'overlap.timeout' },
-          { key: 'overlap.timeout_ms', type: 'int64', value: 10 },
+          { key: 'event', type: 'string', value: OverlapEvents.TIMEOUT },
+          { key: OverlapAttributes.TIMEOUT_MS, type: 'int64', value: 10 },
         ],
       },
     ]);
     // Whole microseconds: no exact-nanosecond tags needed.
-    expect(tag(jaegerChild.tags, 'overlap.start_time_unix_nano')).toBeUndefined();
+    expect(tag(jaegerChild.tags, OverlapJaegerTags.START_NANOS)).toBeUndefined();
     expect(jaegerChild.processID).toBe('p1');
     expect(jaegerChild.warnings).toBeNull();
   });
@@ -97,9 +99,9 @@ describe('spansToJaeger() / jaegerToSpans()', () => {
     const jaegerSpan = spansToJaeger([record]).data[0]!.spans[0]!;
     expect(jaegerSpan.startTime).toBe(1_764_072_000_000_000);
     expect(jaegerSpan.duration).toBe(1000);
-    expect(tag(jaegerSpan.tags, 'overlap.start_time_unix_nano')?.value).toBe('1764072000000000123');
-    expect(tag(jaegerSpan.tags, 'overlap.end_time_unix_nano')?.value).toBe('1764072000001000999');
-    expect(tag(jaegerSpan.logs[0]!.fields, 'overlap.time_unix_nano')?.value).toBe('1764072000000500001');
+    expect(tag(jaegerSpan.tags, OverlapJaegerTags.START_NANOS)?.value).toBe('1764072000000000123');
+    expect(tag(jaegerSpan.tags, OverlapJaegerTags.END_NANOS)?.value).toBe('1764072000001000999');
+    expect(tag(jaegerSpan.logs[0]!.fields, OverlapJaegerTags.EVENT_NANOS)?.value).toBe('1764072000000500001');
     expect(jaegerToSpans(spansToJaeger([record])).spans).toEqual([record]);
   });
 
@@ -116,7 +118,7 @@ describe('spansToJaeger() / jaegerToSpans()', () => {
     const record = span({ id: 'a', start: 0, end: 1, attributes: { error: true, 'span.kind': 'server' } });
     const jaegerSpan = spansToJaeger([record]).data[0]!.spans[0]!;
     expect(tag(jaegerSpan.tags, 'error')).toBeUndefined();
-    expect(tag(jaegerSpan.tags, 'overlap.attr.error')?.value).toBe(true);
+    expect(tag(jaegerSpan.tags, `${OverlapJaegerTags.ESCAPE_PREFIX}error`)?.value).toBe(true);
     const read = jaegerToSpans(spansToJaeger([record])).spans[0]!;
     expect(read.status).toEqual({ code: 'unset' });
     expect(read.kind).toBe('internal');

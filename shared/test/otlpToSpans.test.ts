@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateSpanRecord } from '../src/formats/index.js';
 import { InvalidOtlpRequestError, isInvalidOtlpRequestError, otlpToSpans } from '../src/otlp/index.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '../src/attributes.js';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
@@ -49,7 +50,7 @@ describe('otlpToSpans()', () => {
           traceState: 'vendor=1',
           flags: 257,
           attributes: [
-            { key: 'gen_ai.tool.name', value: { stringValue: 'search' } },
+            { key: GenAiAttributes.TOOL_NAME, value: { stringValue: 'search' } },
             { key: 'count', value: { intValue: '42' } },
             { key: 'ratio', value: { doubleValue: 0.25 } },
             { key: 'ok', value: { boolValue: true } },
@@ -59,7 +60,7 @@ describe('otlpToSpans()', () => {
             { key: 'empty', value: {} },
           ],
           droppedAttributesCount: 2,
-          events: [{ timeUnixNano: '1764072000150000000', name: 'overlap.attempt.start', attributes: [{ key: 'overlap.attempt', value: { intValue: '1' } }] }],
+          events: [{ timeUnixNano: '1764072000150000000', name: OverlapEvents.ATTEMPT_START, attributes: [{ key: OverlapAttributes.ATTEMPT, value: { intValue: '1' } }] }],
           links: [{ traceId: TRACE.toUpperCase(), spanId: 'aaaaaaaaaaaaaaaa', traceState: 'x=y', attributes: [], flags: 1 }],
           status: { code: 2, message: 'boom' },
         }),
@@ -78,7 +79,7 @@ describe('otlpToSpans()', () => {
         traceState: 'vendor=1',
         flags: 257,
         attributes: {
-          'gen_ai.tool.name': 'search',
+          [GenAiAttributes.TOOL_NAME]: 'search',
           count: 42,
           ratio: 0.25,
           ok: true,
@@ -88,7 +89,7 @@ describe('otlpToSpans()', () => {
           empty: null,
         },
         droppedAttributesCount: 2,
-        events: [{ name: 'overlap.attempt.start', timeUnixNano: '1764072000150000000', attributes: { 'overlap.attempt': 1 } }],
+        events: [{ name: OverlapEvents.ATTEMPT_START, timeUnixNano: '1764072000150000000', attributes: { [OverlapAttributes.ATTEMPT]: 1 } }],
         links: [{ traceId: TRACE, spanId: 'aaaaaaaaaaaaaaaa', traceState: 'x=y', attributes: {}, flags: 1 }],
         status: { code: 'error', message: 'boom' },
         resource: { serviceName: 'agent', attributes: { 'service.name': 'agent' } },
@@ -172,7 +173,9 @@ describe('otlpToSpans()', () => {
   });
 
   it('otlpToSpans() - treats an all-zero or empty parent span id as a root', () => {
-    const { spans } = otlpToSpans(request([span({ parentSpanId: '0000000000000000' }), span({ spanId: '1111111111111111', parentSpanId: '' })]));
+    const { spans, rejected } = otlpToSpans(request([span({ parentSpanId: '0000000000000000' }), span({ spanId: '1111111111111111', parentSpanId: '' })]));
+    expect(rejected).toEqual([]);
+    expect(spans.map((record) => record.spanId)).toEqual([SPAN, '1111111111111111']);
     for (const record of spans) expect(record).not.toHaveProperty('parentSpanId');
   });
 

@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { spansToJaeger } from '../src/formats/jaeger.js';
+import { spansToJaeger } from '../src/formats/spansToJaeger.js';
 import { spansToJsonl } from '../src/formats/jsonl.js';
 import { assembleTrace } from '../src/trace/assembleTrace.js';
 import { concurrencyTimeline } from '../src/trace/concurrencyTimeline.js';
@@ -46,5 +49,23 @@ describe('purity', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('imports', () => {
+  it('src/ - imports only its own modules at run time (no Node, DOM, socket.io or OpenTelemetry); other packages as types only', () => {
+    const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
+    const files = readdirSync(srcDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offending: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(srcDir, file), 'utf8');
+      for (const match of text.matchAll(/^(import|export)(\s+type)?\b[^;]*?from\s+'([^']+)'/gms)) {
+        const [, , typeOnly, specifier] = match;
+        if (!specifier!.startsWith('.') && typeOnly === undefined) offending.push(`${file}: ${specifier}`);
+      }
+      if (/\bimport\(/.test(text) || /\brequire\(/.test(text)) offending.push(`${file}: dynamic import`);
+    }
+    expect(offending).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The usage example of shared/README.md, run as a test so the README cannot drift from the API.
- * Keep the two in step: the README quotes the body of this test.
+ * Keep the two in step: the README quotes the body of this test, and the last test checks that it does.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   assembleTrace,
@@ -49,10 +50,26 @@ describe('README usage', () => {
     expect(layout.rows[2]!.segments.map((s) => s.kind)).toEqual(['queue', 'run']);
     expect(onPath.size).toBe(3); // the run, call b and its queue span
     expect(gates[0]!.maxInFlight).toBe(2);
-    expect(summary.concurrencySavedMs).toBe(90);
+    // Call b has a queue span but no overlap.queue.wait_ms: its 60 ms in the queue are still not run
+    // time. The calls ran 100 + (110 - 60) = 150 ms in a 120 ms trace: 30 ms saved.
+    expect(summary.sumOfCallsMs).toBe(150);
+    expect(summary.concurrencySavedMs).toBe(30);
     expect(perTool[0]!.count).toBe(2);
     expect(fromJaeger).toEqual(spans);
     expect(fromJsonl).toEqual(spans);
     expect(summary.startMs).toBe(T0);
+  });
+
+  it('README - quotes the example of this test, line for line', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const quoted = /## Usage[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(quoted, 'shared/README.md has a ts block under ## Usage').toBeDefined();
+    const self = readFileSync(new URL(import.meta.url), 'utf8');
+    const example = /\/\/ --- README example starts ---\n([\s\S]*?)\n\s*\/\/ --- README example ends ---/.exec(self)![1]!;
+    const lines = (text: string): string[] => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const readmeLines = lines(quoted!);
+    // The README adds the import; every other line is the example's, in order.
+    const body = readmeLines.slice(readmeLines.findIndex((line) => line.endsWith("from '@overlap/shared';")) + 1);
+    expect(body).toEqual(lines(example));
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OverlapAttributes, OverlapEvents } from '../src/attributes.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '../src/attributes.js';
 import { assembleTrace } from '../src/trace/assembleTrace.js';
 import type { AssembledTrace } from '../src/trace/assembleTrace.js';
 import { layoutWaterfall } from '../src/trace/waterfall.js';
@@ -112,7 +112,7 @@ describe('layoutWaterfall()', () => {
         outcome: 'ok',
         events: [
           event(OverlapEvents.TIMEOUT, 30, { [OverlapAttributes.TIMEOUT_MS]: 30, [OverlapAttributes.ATTEMPT]: 1 }),
-          event(OverlapEvents.ATTEMPT_FAILED, 30, { [OverlapAttributes.ATTEMPT]: 1, 'error.type': 'OVERLAP_TOOL_TIMEOUT' }),
+          event(OverlapEvents.ATTEMPT_FAILED, 30, { [OverlapAttributes.ATTEMPT]: 1, [GenAiAttributes.ERROR_TYPE]: 'OVERLAP_TOOL_TIMEOUT' }),
           backoff(30, 20, 2),
           event(OverlapEvents.ATTEMPT_START, 50, { [OverlapAttributes.ATTEMPT]: 2 }),
         ],

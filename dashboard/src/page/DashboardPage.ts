@@ -1,12 +1,12 @@
 import { AgentRunPanel } from './agents/AgentRunPanel.js';
 import { ApiClient } from './api/ApiClient.js';
-import type { AgentsBody, RunAgentBody, RunAgentRequest } from './api/AgentsBody.js';
+import type { AgentsResponse, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
 import { isApiError } from './api/ApiError.js';
 import type { PageConfig } from './api/pageConfig.js';
 import { byId } from './dom/element.js';
 import { TraceActions } from './headline/TraceActions.js';
 import { LiveClient } from './live/LiveClient.js';
-import type { TracesEvent } from './live/LiveClient.js';
+import type { TracesEvent } from '@overlap/shared';
 import { TracePanel } from './TracePanel.js';
 import { installPageHooks } from './testing/pageHooks.js';
 import { TraceListModel } from './traces/TraceListModel.js';
@@ -119,7 +119,7 @@ export class DashboardPage {
    * meanwhile; "follow latest" is then turned off, so the run stays on screen. A runner that sets no id
    * gets the old behaviour: "follow latest" on, so the next new trace is opened.
    */
-  private async runAgent(request: RunAgentRequest): Promise<RunAgentBody> {
+  private async runAgent(request: RunAgentRequest): Promise<RunAgentResponse> {
     const body = await this.api.runAgent(request);
     if (body.requestId === undefined) {
       this.setFollow(true);
@@ -148,7 +148,7 @@ export class DashboardPage {
     }
   }
 
-  private onAgents(event: AgentsBody): void {
+  private onAgents(event: AgentsResponse): void {
     this.agentsEvents += 1;
     this.runPanel.showRunners(event.runners);
   }

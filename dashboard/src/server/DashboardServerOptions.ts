@@ -1,18 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { InvalidOptionError } from './errors/InvalidOptionError.js';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, InvalidOptionError, validateOption } from '@overlap/shared';
 import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
 
 /** Default of {@link DashboardServerOptions.host}: loopback only, so nothing is exposed by accident. */
-export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_HOST = DEFAULT_DASHBOARD_HOST;
 /** Default of {@link DashboardServerOptions.port}; deliberately not one of Jaeger's (16686, 4317, 4318). */
-export const DEFAULT_PORT = 16700;
+export const DEFAULT_PORT = DEFAULT_DASHBOARD_PORT;
 /** Default of {@link DashboardServerOptions.maxBodyMb}. */
 export const DEFAULT_MAX_BODY_MB = 16;
 /** Default of {@link DashboardServerOptions.tracesIntervalMs}. */
 export const DEFAULT_TRACES_INTERVAL_MS = 100;
 /** Default of {@link DashboardServerOptions.spansIntervalMs}. */
 export const DEFAULT_SPANS_INTERVAL_MS = 50;
+/** Default of {@link DashboardServerOptions.forwardBufferMb}. */
+export const DEFAULT_FORWARD_BUFFER_MB = 32;
+/** Default of {@link DashboardServerOptions.runRequestTimeoutMs}. */
+export const DEFAULT_RUN_REQUEST_TIMEOUT_MS = 5_000;
 
 /** Options of `createDashboardServer`. */
 export interface DashboardServerOptions {
@@ -84,22 +87,10 @@ export interface DashboardServerOptions {
 /** {@link DashboardServerOptions} with every default applied. */
 export type ResolvedDashboardServerOptions = Required<Omit<DashboardServerOptions, 'token'>> & { token: string | undefined };
 
-const optionsSchema = z.strictObject({
-  host: z.string({ error: 'expected a string' }).min(1, 'expected a non-empty host name or address').default(DEFAULT_HOST),
-  port: z.number({ error: 'expected a number' }).int('expected an integer').min(0, 'expected a port from 0 to 65535').max(65_535, 'expected a port from 0 to 65535').default(DEFAULT_PORT),
-  maxSpans: z.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected an integer >= 1').default(DEFAULT_MAX_SPANS),
-  maxTraces: z.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected an integer >= 1').default(DEFAULT_MAX_TRACES),
-  maxBodyMb: z.number({ error: 'expected a number' }).positive('expected a number of MiB > 0').max(1024, 'expected at most 1024 MiB').default(DEFAULT_MAX_BODY_MB),
-  token: z.string({ error: 'expected a string' }).min(1, 'expected a non-empty string').optional(),
-  pageDir: z.string({ error: 'expected a string' }).min(1, 'expected a directory path').default(fileURLToPath(new URL('../../dist/page/', import.meta.url))),
-  tracesIntervalMs: z.number({ error: 'expected a number' }).int('expected an integer').min(0, 'expected an integer >= 0').default(DEFAULT_TRACES_INTERVAL_MS),
-  forward: z
-    .array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:4318/v1/traces' }))
-    .default([]),
-  forwardBufferMb: z.number({ error: 'expected a number' }).positive('expected a number of MiB > 0').max(4096, 'expected at most 4096 MiB').default(32),
-  runRequestTimeoutMs: z.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected an integer >= 1').default(5_000),
-  spansIntervalMs: z.number({ error: 'expected a number' }).int('expected an integer').min(0, 'expected an integer >= 0').default(DEFAULT_SPANS_INTERVAL_MS),
-});
+const KNOWN_OPTIONS = [
+  'host', 'port', 'maxSpans', 'maxTraces', 'maxBodyMb', 'token', 'pageDir', 'tracesIntervalMs', 'forward', 'forwardBufferMb',
+  'runRequestTimeoutMs', 'spansIntervalMs',
+] as const satisfies ReadonlyArray<keyof DashboardServerOptions>;
 
 /**
  * Merges options with their defaults and checks them.
@@ -112,22 +103,27 @@ const optionsSchema = z.strictObject({
  * ```
  */
 export function resolveDashboardOptions(options: DashboardServerOptions = {}): ResolvedDashboardServerOptions {
+  validateOption.object('options', options);
   // Treat explicit undefined as "not given", as an options object built from flags often has them.
-  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
-  const parsed = optionsSchema.safeParse(given);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option = issue?.path.length ? issue.path.join('.') : 'options';
-    const received = issue !== undefined && issue.path.length > 0 ? describe(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], given)) : describe(options);
-    const problem = issue?.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : (issue?.message ?? 'invalid');
-    throw new InvalidOptionError(issue?.code === 'unrecognized_keys' ? 'options' : option, `${problem}, received ${received}`);
-  }
-  return { ...parsed.data, token: parsed.data.token };
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  const given = validateOption.knownKeys(
+    'options',
+    Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+    KNOWN_OPTIONS,
+  ) as DashboardServerOptions;
+  const forward = given.forward ?? [];
+  if (!Array.isArray(forward)) throw new InvalidOptionError('forward', 'an array of http(s) URLs', forward);
+  return {
+    host: validateOption.nonEmptyString('host', given.host ?? DEFAULT_HOST),
+    port: validateOption.integer('port', given.port ?? DEFAULT_PORT, 0, 65_535),
+    maxSpans: validateOption.integer('maxSpans', given.maxSpans ?? DEFAULT_MAX_SPANS, 1),
+    maxTraces: validateOption.integer('maxTraces', given.maxTraces ?? DEFAULT_MAX_TRACES, 1),
+    maxBodyMb: validateOption.positive('maxBodyMb', given.maxBodyMb ?? DEFAULT_MAX_BODY_MB, 1024),
+    token: given.token === undefined ? undefined : validateOption.nonEmptyString('token', given.token),
+    pageDir: validateOption.nonEmptyString('pageDir', given.pageDir ?? fileURLToPath(new URL('../../dist/page/', import.meta.url))),
+    tracesIntervalMs: validateOption.integer('tracesIntervalMs', given.tracesIntervalMs ?? DEFAULT_TRACES_INTERVAL_MS, 0),
+    forward: forward.map((url, i) => validateOption.httpUrl(`forward[${i}]`, url)),
+    forwardBufferMb: validateOption.positive('forwardBufferMb', given.forwardBufferMb ?? DEFAULT_FORWARD_BUFFER_MB, 4096),
+    runRequestTimeoutMs: validateOption.integer('runRequestTimeoutMs', given.runRequestTimeoutMs ?? DEFAULT_RUN_REQUEST_TIMEOUT_MS, 1),
+    spansIntervalMs: validateOption.integer('spansIntervalMs', given.spansIntervalMs ?? DEFAULT_SPANS_INTERVAL_MS, 0),
+  };
 }

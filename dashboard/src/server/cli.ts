@@ -11,7 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT } from './DashboardServerOptions.js';
 import { createDashboardServer } from './createDashboardServer.js';
 import type { DashboardServer } from './createDashboardServer.js';
-import { isInvalidOptionError } from './errors/InvalidOptionError.js';
+import { describeValue, isInvalidOptionError } from '@overlap/shared';
 import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
 
 const EXIT_USAGE = 2;
@@ -66,8 +66,8 @@ async function main(argv: readonly string[]): Promise<void> {
     server = createDashboardServer({ host: flags.host, port: flags.port, maxSpans: flags.maxSpans, maxTraces: flags.maxTraces, maxBodyMb: flags.maxBodyMb, token: flags.token, forward: flags.forward ?? [] });
   } catch (error) {
     if (isInvalidOptionError(error)) {
-      const flag = FLAG_OF_OPTION[error.option.split('.')[0]!] ?? error.option;
-      process.stderr.write(`overlap-dashboard: invalid ${flag}: ${error.problem}\n`);
+      const flag = FLAG_OF_OPTION[error.option.split(/[.[]/)[0]!] ?? error.option;
+      process.stderr.write(`overlap-dashboard: invalid ${flag}: expected ${error.expected}, received ${describeValue(error.received)}\n`);
       process.exit(EXIT_USAGE);
     }
     throw error;

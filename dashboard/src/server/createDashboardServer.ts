@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
+import type { PageToServerEvents, ServerToPageEvents, TraceStoreStats } from '@overlap/shared';
 import { resolveDashboardOptions } from './DashboardServerOptions.js';
 import type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
 import { TraceSummaries } from './api/TraceSummaries.js';
@@ -15,13 +16,14 @@ import { pageRoutes } from './http/pageRoutes.js';
 import { otlpHttpRouter } from './ingest/otlpHttp.js';
 import type { OtlpIngestCounters } from './ingest/otlpHttp.js';
 import { RpcCode, otlpEncodingOf, sendRpcStatus } from './ingest/rpcStatus.js';
-import { RUNNERS_NAMESPACE, attachLiveChannel } from './live/liveChannel.js';
+import { attachLiveChannel } from './live/liveChannel.js';
+import { runnersNamespace } from './live/DashboardIo.js';
+import type { DashboardIo } from './live/DashboardIo.js';
 import { agentRoutes } from './api/agentRoutes.js';
 import { forwardRoutes } from './api/forwardRoutes.js';
 import { OtlpForwarder, type ForwardTargetStats } from './forward/OtlpForwarder.js';
 import { RunnerRegistry } from './runners/RunnerRegistry.js';
 import { TraceStore } from './store/TraceStore.js';
-import type { TraceStoreStats } from './store/TraceStore.js';
 
 /** Where a started server listens. */
 export interface DashboardAddress {
@@ -50,7 +52,7 @@ export interface DashboardServer {
   /** The HTTP server that carries the app and socket.io. */
   readonly httpServer: HttpServer;
   /** The socket.io server: page clients on `/`, runners on `/runners`. */
-  readonly io: SocketServer;
+  readonly io: DashboardIo;
   /** The trace store. */
   readonly store: TraceStore;
   /** Runner processes connected to `/runners` and the agents they offer. */
@@ -124,12 +126,12 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   app.use(jsonErrorHandler);
 
   const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: maxBodyBytes });
+  const io: DashboardIo = new SocketServer<PageToServerEvents, ServerToPageEvents>(httpServer, { serveClient: false, maxHttpBufferSize: maxBodyBytes });
   if (resolved.token !== undefined) {
     io.use(requireSocketToken(resolved.token));
-    io.of(RUNNERS_NAMESPACE).use(requireSocketToken(resolved.token));
+    runnersNamespace(io).use(requireSocketToken(resolved.token));
   }
-  const runners = new RunnerRegistry(io.of(RUNNERS_NAMESPACE));
+  const runners = new RunnerRegistry(runnersNamespace(io));
   const stopAgentEvents = runners.onChange(() => io.of('/').emit('agents', { runners: runners.list() }));
   const detachLive = attachLiveChannel(io, store, {
     summarize: (traceId) => summaries.forLive(traceId),

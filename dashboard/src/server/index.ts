@@ -1,6 +1,7 @@
 /**
  * `@overlap/dashboard`: the dashboard's server. OTLP/HTTP trace ingest, an in-memory trace store, a REST
- * API, a live socket.io channel and the browser page, built by {@link createDashboardServer}.
+ * API, a live socket.io channel and the browser page, built by {@link createDashboardServer}. The REST
+ * bodies, the live channel's events and the agent offer are defined in `@overlap/shared`.
  *
  * @packageDocumentation
  */
@@ -17,7 +18,6 @@ export {
 export type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
 export { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, TraceStore } from './store/TraceStore.js';
 export type {
-  Disposer,
   TraceChange,
   TraceFilter,
   TraceIdPage,
@@ -26,25 +26,14 @@ export type {
   TraceStoreAddResult,
   TraceStoreChange,
   TraceStoreOptions,
-  TraceStoreStats,
 } from './store/TraceStore.js';
-export { RUNNERS_NAMESPACE } from './live/liveChannel.js';
-export type { SpanStartsAck, SpansEvent, TracesEvent, WatchAck } from './live/liveChannel.js';
+export { runnersNamespace } from './live/DashboardIo.js';
+export type { DashboardIo, PageSocket, PagesNamespace, RunnerSocket, RunnersNamespace } from './live/DashboardIo.js';
 export { DEFAULT_TRACE_LIMIT, MAX_TRACE_LIMIT } from './api/traceQuery.js';
-export type { ExportFormat } from './api/traceQuery.js';
-export type { StatsResponse, TraceListResponse, TraceResponse } from './api/traceRoutes.js';
-export type { ImportResponse } from './api/exportRoutes.js';
-export type { JsonErrorBody } from './http/jsonErrors.js';
 export type { OtlpIngestCounters } from './ingest/otlpHttp.js';
-export {
-  decodeOtlpProtobufRequest,
-  decodeOtlpProtobufResponse,
-  encodeOtlpProtobufRequest,
-  encodeOtlpProtobufResponse,
-} from './ingest/otlpProtobuf.js';
+export { decodeOtlpProtobufRequest } from './ingest/otlpProtobuf.js';
 export { OtlpForwarder, DEFAULT_FORWARD_BUFFER_BYTES } from './forward/OtlpForwarder.js';
 export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpForwarder.js';
 export { RunnerRegistry } from './runners/RunnerRegistry.js';
-export type { AgentDescriptor, AgentParameter, ConnectedRunner, RunAgentAck } from './runners/RunnerRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
-export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';
+export { InvalidOptionError, isInvalidOptionError, OverlapError } from '@overlap/shared';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { spanVersionKey } from '@overlap/shared';
 import { describe, expect, it } from 'vitest';
 import { SpanSet } from '../../src/page/trace/SpanSet.js';
-import { spanVersionKey } from '../../src/page/trace/spanVersionKey.js';
 import { agentRoot, inFlight } from './pageHarness.js';
 import { liveTraceArbitrary } from './liveTraceArbitrary.js';
 

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { agentChoices, choiceKey } from '../../src/page/agents/agentChoices.js';
 import { parameterLabel } from '../../src/page/agents/parameterLabel.js';
 import { readAgentParams } from '../../src/page/agents/readAgentParams.js';
-import type { AgentParameterInfo, RunnerInfo } from '../../src/page/api/AgentsBody.js';
+import type { AgentParameter, ConnectedRunner } from '@overlap/shared';
 
-const limit: AgentParameterInfo = { name: 'limit', description: 'permits', default: 3, min: 1, max: 30 };
-const timeout: AgentParameterInfo = { name: 'timeoutMs', description: 'per call', default: 1000, min: 50, max: 10_000 };
+const limit: AgentParameter = { name: 'limit', description: 'permits', default: 3, min: 1, max: 30 };
+const timeout: AgentParameter = { name: 'timeoutMs', description: 'per call', default: 1000, min: 50, max: 10_000 };
 
 /** A parameter with an integer range of at most a million values, anywhere around zero. */
 const parameterArb = fc
   .tuple(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }))
-  .map(([min, width]): AgentParameterInfo => ({ name: 'n', description: '', default: min, min, max: min + width }));
+  .map(([min, width]): AgentParameter => ({ name: 'n', description: '', default: min, min, max: min + width }));
 
 describe('readAgentParams', () => {
   it('readAgentParams() - reads whole numbers within range, as typed (spaces, sign, exponent)', () => {
@@ -26,14 +26,14 @@ describe('readAgentParams', () => {
     expect(reading).toEqual({
       ok: false,
       problems: [
-        { name: 'limit', message: 'limit: enter a whole number from 1 to 30, not 500' },
-        { name: 'timeoutMs', message: 'timeout (ms): enter a whole number from 50 to 10000, not 2.5' },
+        { name: 'limit', message: 'limit: expected an integer from 1 to 30, received 500' },
+        { name: 'timeoutMs', message: 'timeout (ms): expected an integer from 50 to 10000, received 2.5' },
       ],
     });
     for (const text of ['', '  ', 'abc', '0x10', '1,5', 'Infinity', 'NaN', '0']) {
       expect(readAgentParams([limit], { limit: text }).ok, text).toBe(false);
     }
-    expect(readAgentParams([limit], {})).toEqual({ ok: false, problems: [{ name: 'limit', message: 'limit: enter a whole number from 1 to 30' }] });
+    expect(readAgentParams([limit], {})).toEqual({ ok: false, problems: [{ name: 'limit', message: 'limit: expected an integer from 1 to 30' }] });
     // An inherited property is not a typed value.
     expect(readAgentParams([{ ...limit, name: 'constructor' }], {}).ok).toBe(false);
   });
@@ -43,7 +43,7 @@ describe('readAgentParams', () => {
       fc.property(parameterArb, fc.integer({ min: -3_000_000, max: 3_000_000 }), (parameter, value) => {
         const reading = readAgentParams([parameter], { n: String(value) });
         const inRange = value >= parameter.min && value <= parameter.max;
-        expect(reading).toEqual(inRange ? { ok: true, params: { n: value } } : { ok: false, problems: [{ name: 'n', message: `n: enter a whole number from ${parameter.min} to ${parameter.max}, not ${value}` }] });
+        expect(reading).toEqual(inRange ? { ok: true, params: { n: value } } : { ok: false, problems: [{ name: 'n', message: `n: expected an integer from ${parameter.min} to ${parameter.max}, received ${value}` }] });
       }),
     );
   });
@@ -69,7 +69,7 @@ describe('parameterLabel', () => {
 });
 
 describe('agentChoices', () => {
-  const runner = (runnerId: string, agents: string[]): RunnerInfo => ({
+  const runner = (runnerId: string, agents: string[]): ConnectedRunner => ({
     runnerId,
     serviceName: `svc-${runnerId}`,
     connectedAt: '2025-01-01T00:00:00.000Z',

@@ -3,6 +3,7 @@
 // arrive in live: batches, some spans first in flight and later ended, duplicates repeated.
 import fc from 'fast-check';
 import type { SpanRecord } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 const BASE_NANOS = 1_764_072_000_000_000_000n;
 const TRACE_ID = '5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed';
@@ -43,13 +44,13 @@ function toSpans(plans: readonly SpanPlan[]): SpanRecord[] {
     const kind = index === 0 ? 'agent' : plan.kind;
     const attributes: SpanRecord['attributes'] =
       kind === 'agent'
-        ? { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a' }
+        ? { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: 'a' }
         : kind === 'call'
-          ? { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `t${index % 3}`, 'overlap.gate': ['g'], 'overlap.outcome': plan.outcome, 'overlap.attempt': index % 4 === 0 ? 2 : 1 }
+          ? { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: `t${index % 3}`, [OverlapAttributes.GATE]: ['g'], [OverlapAttributes.OUTCOME]: plan.outcome, [OverlapAttributes.ATTEMPT]: index % 4 === 0 ? 2 : 1 }
           : kind === 'queue'
-            ? { 'overlap.phase': 'queue', 'overlap.gate': 'g' }
+            ? { [OverlapAttributes.PHASE]: 'queue', [OverlapAttributes.GATE]: 'g' }
             : kind === 'abandoned'
-              ? { 'overlap.phase': 'abandoned', 'overlap.body.settled': plan.outcome === 'ok' }
+              ? { [OverlapAttributes.PHASE]: 'abandoned', [OverlapAttributes.BODY_SETTLED]: plan.outcome === 'ok' }
               : {};
     const record: SpanRecord = {
       traceId: TRACE_ID,
@@ -62,8 +63,8 @@ function toSpans(plans: readonly SpanPlan[]): SpanRecord[] {
       events:
         kind === 'call' && index % 3 === 0
           ? [
-              { name: 'overlap.retry.backoff', timeUnixNano: (start + 1000n).toString(), attributes: { 'overlap.retry.delay_ms': 0.5 } },
-              { name: 'overlap.attempt.start', timeUnixNano: (start + 501_000n).toString(), attributes: { 'overlap.attempt': 2 } },
+              { name: OverlapEvents.RETRY_BACKOFF, timeUnixNano: (start + 1000n).toString(), attributes: { [OverlapAttributes.RETRY_DELAY_MS]: 0.5 } },
+              { name: OverlapEvents.ATTEMPT_START, timeUnixNano: (start + 501_000n).toString(), attributes: { [OverlapAttributes.ATTEMPT]: 2 } },
             ]
           : [],
       links: [],

@@ -1,7 +1,7 @@
 // The page in real headless Chromium, served by the real server, fed over real HTTP and sockets.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleTrace, summarizeTrace } from '@overlap/shared';
+import { assembleTrace, GenAiAttributes, OverlapAttributes, OverlapEvents, summarizeTrace } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +89,7 @@ function sampleTrace(options: { agent?: string; rootName?: string; callName?: st
     root,
     ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'search', gate: 'search-api', startMs: t0 + 10, queueMs: 0, endMs: t0 + 400 }),
     ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'search', gate: 'search-api', startMs: t0 + 20, queueMs: 380, endMs: t0 + 700 }),
-    ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'fetch', gate: 'search-api', startMs: t0 + 30, queueMs: 120, endMs: t0 + 950, outcome: 'timeout', name: options.callName, events: [{ name: 'overlap.timeout', tMs: t0 + 950, attributes: { 'overlap.timeout_ms': 800 } }] }),
+    ...toolCall({ traceId, parentSpanId: root.spanId, tool: 'fetch', gate: 'search-api', startMs: t0 + 30, queueMs: 120, endMs: t0 + 950, outcome: 'timeout', name: options.callName, events: [{ name: OverlapEvents.TIMEOUT, tMs: t0 + 950, attributes: { [OverlapAttributes.TIMEOUT_MS]: 800 } }] }),
   ];
   return { traceId, root, spans };
 }
@@ -154,7 +154,7 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     await expect.poll(() => page.locator(`.wf-label[data-span-id="${call.spanId}"] .wf-flag`).textContent()).toBe('in flight');
 
     const endMs = Date.now();
-    await postSpans(dashboard.url, [{ ...call, endTimeUnixNano: `${BigInt(endMs) * 1_000_000n}`, attributes: { ...call.attributes, 'overlap.outcome': 'ok' } }]);
+    await postSpans(dashboard.url, [{ ...call, endTimeUnixNano: `${BigInt(endMs) * 1_000_000n}`, attributes: { ...call.attributes, [OverlapAttributes.OUTCOME]: 'ok' } }]);
     const ended = await waitForWaterfall(page, traceId, (snap) => rowOf(snap, call.spanId)?.inFlight === false);
     const endedRow = rowOf(ended, call.spanId)!;
     expect(endedRow.segments.map((segment) => segment.kind)).toEqual(['run']);
@@ -163,7 +163,7 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
 
   it('span names and attributes - render as text: a hostile name is shown literally and runs nothing', async () => {
     const { traceId, spans } = sampleTrace({ agent: HOSTILE, rootName: HOSTILE, callName: HOSTILE });
-    spans[1] = { ...spans[1]!, attributes: { ...spans[1]!.attributes, [HOSTILE]: HOSTILE, 'gen_ai.tool.call.arguments': `{"q":"${HOSTILE}"}` } };
+    spans[1] = { ...spans[1]!, attributes: { ...spans[1]!.attributes, [HOSTILE]: HOSTILE, [GenAiAttributes.TOOL_CALL_ARGUMENTS]: `{"q":"${HOSTILE}"}` } };
     await postSpans(dashboard.url, spans);
     const dialogsBefore = dialogs.length;
     const page = await openPage();

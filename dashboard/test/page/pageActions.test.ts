@@ -5,10 +5,11 @@ import { readFile } from 'node:fs/promises';
 import type { SpanRecord } from '@overlap/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
+import type { AgentDescriptor } from '@overlap/shared';
 import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
 import { agentRoot, connectFakeRunner, importSpans, launchChromium, newTraceId, postSpans, startDashboard, startOtlpListener, toolCall } from './pageHarness.js';
 import type { FakeRunner, StartedServer } from './pageHarness.js';
+import { OverlapAttributes } from '@overlap/shared';
 
 const TEST_TIMEOUT_MS = 30_000;
 /** Waits on the page, the server and the fake runner: generous, for a busy machine; done as soon as it holds. */
@@ -79,7 +80,7 @@ function agentTrace(agent: string, agoMs = 600, rootAttributes: Record<string, s
   };
 }
 
-const BURST: AgentInfo = {
+const BURST: AgentDescriptor = {
   name: 'burst',
   title: 'Burst: a semaphore against a rate-limited API',
   description: 'count lookups through a semaphore of limit permits',
@@ -88,7 +89,7 @@ const BURST: AgentInfo = {
     { name: 'count', description: 'How many lookups', default: 30, min: 1, max: 200 },
   ],
 };
-const SUPPORT: AgentInfo = {
+const SUPPORT: AgentDescriptor = {
   name: 'support',
   description: 'three lookups at once, then the model',
   parameters: [{ name: 'timeoutMs', description: 'Timeout of each lookup, in milliseconds', default: 1000, min: 50, max: 10_000 }],
@@ -109,7 +110,7 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     const runner = await connectFakeRunner(dashboard.url, { runnerId: 'runner-a', serviceName: 'fake-examples', agents: [BURST, SUPPORT] }, (request) => {
       // As a real runner: accept at once, then the run's spans arrive over OTLP, its root tagged with the
       // request's id; another process's trace, newer, arrives right after it.
-      const trace = agentTrace(request.agent, 100, request.requestId ? { 'overlap.request.id': request.requestId } : {});
+      const trace = agentTrace(request.agent, 100, request.requestId ? { [OverlapAttributes.REQUEST_ID]: request.requestId } : {});
       runs.push(trace.traceId);
       const other = agentTrace('someone-else', 50);
       decoy = other.traceId;
@@ -161,11 +162,11 @@ describe('dashboard page actions', { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
 
     const message = runPanel(page).locator('.run-message');
-    await expect.poll(() => message.textContent(), POLL).toBe('limit: enter a whole number from 1 to 30, not 500');
+    await expect.poll(() => message.textContent(), POLL).toBe('limit: expected an integer from 1 to 30, received 500');
     expect(await limit.getAttribute('aria-invalid')).toBe('true');
     await limit.fill('2.5');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(() => message.textContent(), POLL).toBe('limit: enter a whole number from 1 to 30, not 2.5');
+    await expect.poll(() => message.textContent(), POLL).toBe('limit: expected an integer from 1 to 30, received 2.5');
 
     // The next valid run is the first request the runner sees: the bad ones were never sent.
     await limit.fill('2');

@@ -8,13 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { otlpToSpans, spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, otlpToSpans, OverlapAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { AgentInfo } from '../../src/page/api/AgentsBody.js';
+import type { AgentDescriptor } from '@overlap/shared';
 import { createDashboardServer } from '../../src/server/index.js';
 import type { DashboardServer, DashboardServerOptions } from '../../src/server/index.js';
 
@@ -140,7 +140,7 @@ export interface FakeRunner {
  */
 export async function connectFakeRunner(
   url: string,
-  registration: { runnerId: string; serviceName: string; agents: readonly AgentInfo[] },
+  registration: { runnerId: string; serviceName: string; agents: readonly AgentDescriptor[] },
   onRun: (request: RunRequest) => unknown = () => ({ accepted: true }),
   token?: string,
 ): Promise<FakeRunner> {
@@ -279,11 +279,11 @@ export function toolCall(options: {
     startMs: options.startMs,
     endMs: options.endMs,
     attributes: {
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': options.tool,
-      'overlap.gate': [options.gate],
-      'overlap.queue.wait_ms': options.queueMs,
-      ...(options.endMs === undefined ? {} : { 'overlap.outcome': options.outcome ?? 'ok' }),
+      [GenAiAttributes.OPERATION_NAME]: 'execute_tool',
+      [GenAiAttributes.TOOL_NAME]: options.tool,
+      [OverlapAttributes.GATE]: [options.gate],
+      [OverlapAttributes.QUEUE_WAIT_MS]: options.queueMs,
+      ...(options.endMs === undefined ? {} : { [OverlapAttributes.OUTCOME]: options.outcome ?? 'ok' }),
       ...options.attributes,
     },
     events: options.events ?? [],
@@ -296,7 +296,7 @@ export function toolCall(options: {
     name: `queue ${options.gate}`,
     startMs: options.startMs,
     endMs: options.startMs + options.queueMs,
-    attributes: { 'overlap.phase': 'queue', 'overlap.gate': options.gate, 'overlap.gate.kind': 'semaphore', 'overlap.queue.wait_ms': options.queueMs },
+    attributes: { [OverlapAttributes.PHASE]: 'queue', [OverlapAttributes.GATE]: options.gate, [OverlapAttributes.GATE_KIND]: 'semaphore', [OverlapAttributes.QUEUE_WAIT_MS]: options.queueMs },
   });
   return [call, queue];
 }
@@ -308,6 +308,6 @@ export function agentRoot(traceId: string, agent: string, startMs: number, endMs
     name: `invoke_agent ${agent}`,
     startMs,
     endMs,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, ...(endMs === undefined ? {} : { 'overlap.outcome': 'ok' }), ...attributes },
+    attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: agent, ...(endMs === undefined ? {} : { [OverlapAttributes.OUTCOME]: 'ok' }), ...attributes },
   });
 }

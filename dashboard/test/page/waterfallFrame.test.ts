@@ -1,4 +1,4 @@
-import { assembleTrace, layoutWaterfall } from '@overlap/shared';
+import { assembleTrace, GenAiAttributes, layoutWaterfall, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 import { describe, expect, it } from 'vitest';
 import { buildWaterfallFrame } from '../../src/page/waterfall/waterfallFrame.js';
 import { agentRoot, span, toolCall } from './pageHarness.js';
@@ -8,8 +8,8 @@ describe('buildWaterfallFrame', () => {
   const traceId = 'fade0000fade0000fade0000fade0000';
   const root = agentRoot(traceId, 'frame', t0, t0 + 1000);
   const queued = toolCall({ traceId, parentSpanId: root.spanId, tool: 'search', gate: 'g', startMs: t0 + 100, queueMs: 200, endMs: t0 + 600 });
-  const failed = toolCall({ traceId, parentSpanId: root.spanId, tool: 'fetch', gate: 'g', startMs: t0 + 150, queueMs: 0, endMs: t0 + 400, outcome: 'timeout', events: [{ name: 'overlap.timeout', tMs: t0 + 400, attributes: { 'overlap.timeout_ms': 250 } }] });
-  const running = span({ traceId, parentSpanId: root.spanId, name: 'execute_tool slow', startMs: t0 + 700, endMs: undefined, attributes: { 'gen_ai.operation.name': 'execute_tool' } });
+  const failed = toolCall({ traceId, parentSpanId: root.spanId, tool: 'fetch', gate: 'g', startMs: t0 + 150, queueMs: 0, endMs: t0 + 400, outcome: 'timeout', events: [{ name: OverlapEvents.TIMEOUT, tMs: t0 + 400, attributes: { [OverlapAttributes.TIMEOUT_MS]: 250 } }] });
+  const running = span({ traceId, parentSpanId: root.spanId, name: 'execute_tool slow', startMs: t0 + 700, endMs: undefined, attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool' } });
   const layout = layoutWaterfall(assembleTrace([root, ...queued, ...failed, running]), { nowMs: t0 + 900 });
 
   it('buildWaterfallFrame() - puts each segment in the dataset of its kind, in ms from the trace start, at its slot', () => {

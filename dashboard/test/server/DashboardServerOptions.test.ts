@@ -16,14 +16,15 @@ describe('resolveDashboardOptions()', () => {
 
   it('resolveDashboardOptions() - rejects bad values with an error naming the option and the value', () => {
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
-      [{ port: 70_000 }, 'port', /expected a port from 0 to 65535, received 70000/],
-      [{ port: '80' }, 'port', /expected a number, received "80"/],
+      [{ port: 70_000 }, 'port', /^port: expected an integer from 0 to 65535, received 70000$/],
+      [{ port: '80' }, 'port', /expected an integer from 0 to 65535, received "80"/],
       [{ maxSpans: 0 }, 'maxSpans', /expected an integer >= 1, received 0/],
       [{ maxTraces: 2.5 }, 'maxTraces', /expected an integer/],
-      [{ maxBodyMb: -1 }, 'maxBodyMb', /expected a number of MiB > 0/],
+      [{ maxBodyMb: -1 }, 'maxBodyMb', /expected a number > 0 and <= 1024, received -1/],
       [{ token: '' }, 'token', /expected a non-empty string/],
       [{ host: '' }, 'host', /non-empty/],
-      [{ prot: 1 }, 'options', /unknown option "prot"/],
+      [{ forward: ['ftp://x'] }, 'forward[0]', /expected an http:\/\/ or https:\/\/ URL, received "ftp:\/\/x"/],
+      [{ prot: 1 }, 'options', /expected only the options host, port, .*, received "prot"/],
     ];
     for (const [options, option, message] of cases) {
       let caught: unknown;

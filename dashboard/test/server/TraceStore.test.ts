@@ -5,6 +5,7 @@ import { InvalidOptionError, TraceStore } from '../../src/server/index.js';
 import type { TraceStoreChange } from '../../src/server/index.js';
 import { TraceSummaries } from '../../src/server/api/TraceSummaries.js';
 import { msNanos, newSpanId, newTraceId, spanRecord } from './helpers.js';
+import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
 
 function inFlight(span: SpanRecord): SpanRecord {
   const { endTimeUnixNano: _end, ...rest } = span;
@@ -35,8 +36,8 @@ describe('TraceStore', () => {
   it('.add() - replaces an in-flight span with its ended version and never the reverse', () => {
     const store = new TraceStore();
     const traceId = newTraceId();
-    const ended = spanRecord({ traceId, attributes: { 'overlap.outcome': 'timeout', 'gen_ai.tool.name': 'search' } });
-    const started = { ...inFlight(ended), attributes: { 'gen_ai.tool.name': 'search' } };
+    const ended = spanRecord({ traceId, attributes: { [OverlapAttributes.OUTCOME]: 'timeout', [GenAiAttributes.TOOL_NAME]: 'search' } });
+    const started = { ...inFlight(ended), attributes: { [GenAiAttributes.TOOL_NAME]: 'search' } };
     expect(store.add([started])).toMatchObject({ added: 1, updated: 0 });
     expect(store.stats().inFlightSpans).toBe(1);
     expect(store.getInfo(traceId)?.outcomes).toEqual([]);
@@ -169,8 +170,8 @@ describe('TraceStore', () => {
       ]);
       return traceId;
     };
-    const t1 = make(1000, 50, { 'gen_ai.agent.name': 'researcher', 'gen_ai.tool.name': 'search', 'overlap.outcome': 'ok' });
-    const t2 = make(2000, 500, { 'gen_ai.tool.name': 'fetch', 'overlap.outcome': 'timeout' }, 'billing');
+    const t1 = make(1000, 50, { [GenAiAttributes.AGENT_NAME]: 'researcher', [GenAiAttributes.TOOL_NAME]: 'search', [OverlapAttributes.OUTCOME]: 'ok' });
+    const t2 = make(2000, 500, { [GenAiAttributes.TOOL_NAME]: 'fetch', [OverlapAttributes.OUTCOME]: 'timeout' }, 'billing');
     const t3 = make(3000, 5, {}, 'svc', { code: 'error' });
     expect(store.findTraces({}, 10).traceIds).toEqual([t3, t2, t1]);
     expect(store.findTraces({ service: 'billing' }, 10).traceIds).toEqual([t2]);

@@ -79,7 +79,7 @@ describe('runners and agents', () => {
     expect(requests).toEqual([{ agent: 'burst', params: { limit: 6, count: 30 }, requestId: accepted.requestId }]);
     const tooMany = await post({ agent: 'burst', params: { limit: 500 } });
     expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe('limit: expected a number from 1 to 30, received 500');
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe('limit: expected an integer from 1 to 30, received 500');
     expect((await post({ agent: 'burst', params: { speed: 1 } })).status).toBe(400);
     expect((await post({ agent: 'nope' })).status).toBe(404);
     expect((await post({ params: {} })).status).toBe(400);

@@ -1,8 +1,8 @@
-import { spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeOtlpProtobufRequest } from '../../src/server/index.js';
-import type { TraceResponse } from '../../src/server/index.js';
+import { encodeOtlpProtobufRequest } from '../../src/server/testing/index.js';
+import type { TraceResponse } from '@overlap/shared';
 import { getJson, msNanos, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -26,7 +26,7 @@ async function postProtobuf(spans: SpanRecord[]): Promise<number> {
 describe('trace assembly over OTLP', () => {
   it('POST /v1/traces - assembles a trace delivered split, late and out of order, over both encodings', async () => {
     const traceId = newTraceId();
-    const root = spanRecord({ traceId, name: 'invoke_agent a', startTimeUnixNano: msNanos(10_000), endTimeUnixNano: msNanos(11_000), attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a' } });
+    const root = spanRecord({ traceId, name: 'invoke_agent a', startTimeUnixNano: msNanos(10_000), endTimeUnixNano: msNanos(11_000), attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: 'a' } });
     const call = (name: string, startMs: number, endMs: number): SpanRecord =>
       spanRecord({
         traceId,
@@ -34,12 +34,12 @@ describe('trace assembly over OTLP', () => {
         name: `execute_tool ${name}`,
         startTimeUnixNano: msNanos(startMs),
         endTimeUnixNano: msNanos(endMs),
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name },
+        attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: name },
         resource: { serviceName: 'tools', attributes: { 'service.name': 'tools' } },
       });
     const a = call('a', 10_100, 10_600);
     const b = call('b', 10_200, 10_700);
-    const queue = spanRecord({ traceId, parentSpanId: b.spanId, name: 'queue api', startTimeUnixNano: msNanos(10_200), endTimeUnixNano: msNanos(10_300), attributes: { 'overlap.phase': 'queue' } });
+    const queue = spanRecord({ traceId, parentSpanId: b.spanId, name: 'queue api', startTimeUnixNano: msNanos(10_200), endTimeUnixNano: msNanos(10_300), attributes: { [OverlapAttributes.PHASE]: 'queue' } });
 
     // Children before their parents, one batch per encoding, the root last.
     expect(await postProtobuf([queue])).toBe(200);
@@ -61,7 +61,8 @@ describe('trace assembly over OTLP', () => {
       spanCount: 4,
       callCount: 2,
       wallMs: 1000,
-      sumOfCallsMs: 1000,
+      // b's 100 ms queue span is queue time, not run time, though b has no overlap.queue.wait_ms.
+      sumOfCallsMs: 900,
     });
   });
 

@@ -57,10 +57,13 @@ describe('overlap-dashboard CLI', () => {
     expect(notANumber.stderr).toMatch(/--port <port>' argument 'eighty' is invalid/);
     const outOfRange = runCli(['--port', '70000']);
     expect(outOfRange.status).toBe(2);
-    expect(outOfRange.stderr).toMatch(/invalid --port: expected a port from 0 to 65535, received 70000/);
+    expect(outOfRange.stderr).toMatch(/invalid --port: expected an integer from 0 to 65535, received 70000/);
     const zero = runCli(['--max-spans', '0']);
     expect(zero.status).toBe(2);
-    expect(zero.stderr).toMatch(/invalid --max-spans/);
+    expect(zero.stderr).toMatch(/invalid --max-spans: expected an integer >= 1, received 0/);
+    const badForward = runCli(['--forward', 'ftp://example.test/v1/traces']);
+    expect(badForward.status).toBe(2);
+    expect(badForward.stderr).toMatch(/invalid --forward: expected an http:\/\/ or https:\/\/ URL, received "ftp:/);
     const badEnv = runCli([], { OVERLAP_DASHBOARD_PORT: 'x' });
     expect(badEnv.status).toBe(2);
   });

@@ -44,6 +44,27 @@ async function startTarget(status: (n: number) => number = () => 200) {
   };
 }
 
+/** Sits between an exporter and the dashboard: keeps each request's bytes and passes it on unchanged. */
+async function startTap(dashboardUrl: string) {
+  const sent: Buffer[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      sent.push(body);
+      const headers: Record<string, string> = { 'content-type': String(req.headers['content-type']) };
+      if (req.headers['content-encoding'] !== undefined) headers['content-encoding'] = String(req.headers['content-encoding']);
+      void fetch(`${dashboardUrl}v1/traces`, { method: 'POST', headers, body }).then(async (answer) => {
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-protobuf' }).end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v1/traces`, sent, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 const running: RunningServer[] = [];
 const targets: Array<{ close: () => Promise<void> }> = [];
 afterEach(async () => {
@@ -57,14 +78,18 @@ describe('--forward', () => {
     targets.push(target);
     const dashboard = await startServer({ forward: [target.url] });
     running.push(dashboard);
-    const exporter = new OTLPTraceExporter({ url: `${dashboard.url}v1/traces` });
+    const tap = await startTap(dashboard.url);
+    targets.push(tap);
+    const exporter = new OTLPTraceExporter({ url: tap.url });
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
     provider.getTracer('t').startSpan('forwarded-span').end();
     await provider.forceFlush();
     await target.until(1);
+    expect(tap.sent).toHaveLength(1);
     expect(target.received[0]!.contentType).toBe('application/x-protobuf');
-    expect(target.received[0]!.body.length).toBeGreaterThan(20);
     expect(target.received[0]!.body.includes(Buffer.from('forwarded-span'))).toBe(true);
+    // The very bytes the exporter sent, not a re-encoding of the spans.
+    expect(target.received[0]!.body.equals(tap.sent[0]!)).toBe(true);
     await provider.shutdown();
   });
 

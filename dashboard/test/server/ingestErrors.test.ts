@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
-import { createGzip, gzipSync } from 'node:zlib';
-import { spansToOtlp } from '@overlap/shared';
+import { brotliCompressSync, createGzip, deflateSync, gzipSync } from 'node:zlib';
+import { GenAiAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpProtoTypes } from '../../src/server/ingest/otlpProtoSchema.js';
-import { decodeOtlpProtobufResponse, encodeOtlpProtobufRequest } from '../../src/server/index.js';
-import type { TraceListResponse, TraceResponse } from '../../src/server/index.js';
+import { decodeOtlpProtobufResponse, encodeOtlpProtobufRequest } from '../../src/server/testing/index.js';
+import type { TraceListResponse, TraceResponse } from '@overlap/shared';
 import { getJson, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -75,7 +75,7 @@ beforeAll(async () => {
   const spans: SpanRecord[] = [];
   for (let t = 0; t < 3; t++) {
     const traceId = newTraceId();
-    const root = spanRecord({ traceId, name: `root ${t}`, attributes: { 'gen_ai.agent.name': 'seed' } });
+    const root = spanRecord({ traceId, name: `root ${t}`, attributes: { [GenAiAttributes.AGENT_NAME]: 'seed' } });
     spans.push(root, spanRecord({ traceId, name: `child ${t}`, parentSpanId: root.spanId }));
   }
   expect((await postSpans(running.url, spans)).status).toBe(200);
@@ -159,7 +159,7 @@ describe('POST /v1/traces (bad requests)', () => {
     try {
       const response = await rawPost('/v1/traces', { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, bomb);
       expect(response.status).toBe(413);
-      expect(decodeStatus(response.body).message).toMatch(/decompressed request body is larger than the limit/);
+      expect(decodeStatus(response.body).message).toMatch(/larger than the limit of \d+ bytes \(counted after decompression\)/);
     } finally {
       clearInterval(sampler);
     }
@@ -171,11 +171,30 @@ describe('POST /v1/traces (bad requests)', () => {
 
   it('POST /v1/traces - answers other media types and encodings with 415', async () => {
     const body = Buffer.from(JSON.stringify(spansToOtlp([spanRecord({ traceId: newTraceId() })])));
-    const headerCases: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/json', 'content-encoding': 'br' }, {}];
+    const headerCases: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/json', 'content-encoding': 'compress' }, {}];
     for (const headers of headerCases) {
       const response = await rawPost('/v1/traces', headers, body);
-      expect(response.status).toBe(415);
+      expect(response.status, JSON.stringify(headers)).toBe(415);
+      expect(JSON.parse(response.body.toString()), JSON.stringify(headers)).toMatchObject({ code: 3, message: expect.any(String) });
     }
+    await expectStoreUnchanged();
+  });
+
+  it('POST /v1/traces - inflates gzip, deflate and brotli bodies, as express body parsers do', async () => {
+    const traceId = newTraceId();
+    const json = Buffer.from(JSON.stringify(spansToOtlp([spanRecord({ traceId, name: 'compressed' })])));
+    for (const [encoding, compress] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
+      const response = await rawPost('/v1/traces', { 'content-type': 'application/json', 'content-encoding': encoding }, compress(json));
+      expect(response.status, encoding).toBe(200);
+    }
+    expect((await storedTraces()).get(traceId)?.map((s) => s.name)).toEqual(['compressed']);
+    seeded = await storedTraces();
+  });
+
+  it('POST /v1/traces - answers a corrupt gzip body with 400 and a google.rpc.Status', async () => {
+    const response = await rawPost('/v1/traces', { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, Buffer.from('not gzip at all'));
+    expect(response.status).toBe(400);
+    expect(decodeStatus(response.body)).toMatchObject({ code: 3, message: expect.stringMatching(/could not read the request body/) });
     await expectStoreUnchanged();
   });
 

@@ -1,9 +1,9 @@
-import { spansToOtlp } from '@overlap/shared';
-import type { SpanRecord, TraceSummary } from '@overlap/shared';
+import { OverlapAttributes, spansToOtlp } from '@overlap/shared';
+import type { SpanRecord } from '@overlap/shared';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanStartsAck, SpansEvent, TraceResponse, TracesEvent, WatchAck } from '../../src/server/index.js';
+import type { SpanStartsAck, SpansEvent, TraceResponse, TracesEvent, WatchAck } from '@overlap/shared';
 import { deferred, getJson, msNanos, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -155,8 +155,8 @@ describe('live channel', () => {
     const page = open();
     await connected(page);
     const traceId = newTraceId();
-    const event = nextEvent<TracesEvent<TraceSummary>>(page, 'traces', (e) => e.traces.some((t) => t.traceId === traceId));
-    await postSpans(running.url, [spanRecord({ traceId, name: 'run', attributes: { 'overlap.outcome': 'ok' } })]);
+    const event = nextEvent<TracesEvent>(page, 'traces', (e) => e.traces.some((t) => t.traceId === traceId));
+    await postSpans(running.url, [spanRecord({ traceId, name: 'run', attributes: { [OverlapAttributes.OUTCOME]: 'ok' } })]);
     const summary = (await event).traces.find((t) => t.traceId === traceId);
     expect(summary).toMatchObject({ traceId, rootName: 'run', spanCount: 1, outcome: 'ok' });
   });

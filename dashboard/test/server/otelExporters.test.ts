@@ -7,9 +7,10 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@open
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AttributeValue, Attributes, SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceResponse } from '../../src/server/index.js';
+import type { TraceResponse } from '@overlap/shared';
 import { getJson, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof OtlpProtoExporter>[0]>;
 
@@ -71,7 +72,7 @@ async function recordTrace(exporter: SpanExporter): Promise<ReadableSpan[]> {
   other.end();
   const root = tracer.startSpan('invoke_agent researcher', {
     kind: SpanKind.SERVER,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher', 'overlap.deadline_ms': 5000 },
+    attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: 'researcher', [OverlapAttributes.DEADLINE_MS]: 5000 },
   });
   const rootContext = trace.setSpan(context.active(), root);
   const call = tracer.startSpan(
@@ -79,11 +80,11 @@ async function recordTrace(exporter: SpanExporter): Promise<ReadableSpan[]> {
     {
       kind: SpanKind.CLIENT,
       attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': 'search',
-        'overlap.queue.wait_ms': 12.5,
-        'overlap.attempt': 2,
-        'overlap.gate': ['search-api', 'global'],
+        [GenAiAttributes.OPERATION_NAME]: 'execute_tool',
+        [GenAiAttributes.TOOL_NAME]: 'search',
+        [OverlapAttributes.QUEUE_WAIT_MS]: 12.5,
+        [OverlapAttributes.ATTEMPT]: 2,
+        [OverlapAttributes.GATE]: ['search-api', 'global'],
         flag: true,
         counts: [1, 2, 3],
       },
@@ -91,8 +92,8 @@ async function recordTrace(exporter: SpanExporter): Promise<ReadableSpan[]> {
     },
     rootContext,
   );
-  call.addEvent('overlap.attempt.failed', { 'overlap.attempt': 1, 'error.type': 'UPSTREAM_503' });
-  call.addEvent('overlap.retry.backoff', { 'overlap.retry.delay_ms': 250.75 });
+  call.addEvent(OverlapEvents.ATTEMPT_FAILED, { [OverlapAttributes.ATTEMPT]: 1, [GenAiAttributes.ERROR_TYPE]: 'UPSTREAM_503' });
+  call.addEvent(OverlapEvents.RETRY_BACKOFF, { [OverlapAttributes.RETRY_DELAY_MS]: 250.75 });
   call.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream said 503' });
   call.end();
   const ok = tracer.startSpan('execute_tool fetch', { kind: SpanKind.PRODUCER }, rootContext);

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { otlpToSpans, spansToOtlp } from '@overlap/shared';
 import type { AttributeValue, SpanRecord } from '@overlap/shared';
 import { describe, expect, it } from 'vitest';
-import { decodeOtlpProtobufRequest, decodeOtlpProtobufResponse, encodeOtlpProtobufRequest, encodeOtlpProtobufResponse } from '../../src/server/index.js';
+import { decodeOtlpProtobufRequest } from '../../src/server/index.js';
+import { encodeOtlpProtobufResponse } from '../../src/server/ingest/otlpProtobuf.js';
+import { decodeOtlpProtobufResponse, encodeOtlpProtobufRequest } from '../../src/server/testing/index.js';
 import { newTraceId, spanRecord } from './helpers.js';
 
 function throughProtobuf(spans: SpanRecord[]): SpanRecord[] {

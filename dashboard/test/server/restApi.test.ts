@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthResponse, ImportResponse, JsonErrorBody, StatsResponse, TraceListResponse, TraceResponse } from '../../src/server/index.js';
+import type { HealthResponse } from '../../src/server/index.js';
+import type { ImportResponse, ApiErrorBody, StatsResponse, TraceListResponse, TraceResponse } from '@overlap/shared';
 import { getJson, msNanos, newSpanId, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 let running: RunningServer;
 
@@ -23,7 +25,7 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
     kind: 'server',
     startTimeUnixNano: msNanos(options.startMs),
     endTimeUnixNano: msNanos(endMs),
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': options.agent ?? 'researcher', 'overlap.outcome': 'ok' },
+    attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: options.agent ?? 'researcher', [OverlapAttributes.OUTCOME]: 'ok' },
     resource,
   });
   const calls = tools.map((t, index) =>
@@ -35,13 +37,13 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
       startTimeUnixNano: msNanos(options.startMs + 1 + index),
       endTimeUnixNano: msNanos(options.startMs + 1 + index + t.ms),
       attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': t.tool,
-        'overlap.outcome': t.outcome ?? 'ok',
-        ...(t.waitMs === undefined ? {} : { 'overlap.queue.wait_ms': t.waitMs }),
+        [GenAiAttributes.OPERATION_NAME]: 'execute_tool',
+        [GenAiAttributes.TOOL_NAME]: t.tool,
+        [OverlapAttributes.OUTCOME]: t.outcome ?? 'ok',
+        ...(t.waitMs === undefined ? {} : { [OverlapAttributes.QUEUE_WAIT_MS]: t.waitMs }),
         nested: { list: [1, 'two', { three: true }], bytes: { bytesBase64: 'AAEC' } },
       },
-      events: [{ name: 'overlap.attempt.start', timeUnixNano: msNanos(options.startMs + 2), attributes: { 'overlap.attempt': 1 } }],
+      events: [{ name: OverlapEvents.ATTEMPT_START, timeUnixNano: msNanos(options.startMs + 2), attributes: { [OverlapAttributes.ATTEMPT]: 1 } }],
       status: t.outcome === 'error' ? { code: 'error', message: 'boom' } : { code: 'unset' },
       resource,
     }),
@@ -50,7 +52,7 @@ function run(options: { startMs: number; agent?: string; service?: string; tools
 }
 
 async function expectError(url: string, status: number, code: string, messagePattern: RegExp): Promise<void> {
-  const response = await getJson<JsonErrorBody>(url);
+  const response = await getJson<ApiErrorBody>(url);
   expect(response.status).toBe(status);
   expect(response.body.error.code).toBe(code);
   expect(response.body.error.message).toMatch(messagePattern);
@@ -220,7 +222,7 @@ describe('export and import', () => {
     for (const body of ['garbage', '{"resourceSpans": 7}', '{"data": [{"traceID": 5}]}']) {
       const response = await fetch(`${running.url}api/import`, { method: 'POST', body });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as JsonErrorBody).error.code).toBe('invalid_body');
+      expect(((await response.json()) as ApiErrorBody).error.code).toBe('invalid_body');
     }
     expect((await getJson<HealthResponse>(`${running.url}healthz`)).body.store.spans).toBe(before);
   });
@@ -274,7 +276,7 @@ describe('token', () => {
       const response = await fetch(`${secured.url}${path}`);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(((await response.json()) as JsonErrorBody).error.code).toBe('unauthorized');
+      expect(((await response.json()) as ApiErrorBody).error.code).toBe('unauthorized');
     }
     const wrong = await fetch(`${secured.url}api/traces`, { headers: { authorization: 'Bearer guess' } });
     expect(wrong.status).toBe(401);

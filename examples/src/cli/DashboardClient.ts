@@ -1,3 +1,5 @@
+import { DEFAULT_DASHBOARD_URL } from '@overlap/shared';
+
 /** The dashboard answered with an error, or could not be reached. */
 export class DashboardRequestError extends Error {
   override readonly name = 'DashboardRequestError';
@@ -12,7 +14,7 @@ export class DashboardRequestError extends Error {
 
 /** Default dashboard address: the `OVERLAP_DASHBOARD_URL` variable, else the dashboard's default port. */
 export function defaultDashboardUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.OVERLAP_DASHBOARD_URL || 'http://127.0.0.1:16700';
+  return env.OVERLAP_DASHBOARD_URL || DEFAULT_DASHBOARD_URL;
 }
 
 /** A small client of the dashboard's REST API, with errors a person can act on. */

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from '@overlap/shared';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { examples } from '../catalog.js';
 import { startDemo } from '../demo/startDemo.js';
@@ -104,8 +105,8 @@ export function buildProgram(exit: (code: number) => void): Command {
   program
     .command('demo')
     .description('start the dashboard and the local upstream, and keep the examples running against them')
-    .addOption(new Option('--host <host>', 'interface the dashboard listens on').env('OVERLAP_DASHBOARD_HOST').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'port of the dashboard').env('OVERLAP_DASHBOARD_PORT').argParser(integer(0, 65535)).default(16700))
+    .addOption(new Option('--host <host>', 'interface the dashboard listens on').env('OVERLAP_DASHBOARD_HOST').default(DEFAULT_DASHBOARD_HOST))
+    .addOption(new Option('--port <port>', 'port of the dashboard').env('OVERLAP_DASHBOARD_PORT').argParser(integer(0, 65535)).default(DEFAULT_DASHBOARD_PORT))
     .addOption(new Option('--token <token>', 'require this token on the dashboard').env('OVERLAP_DASHBOARD_TOKEN'))
     .addOption(new Option('--forward <url>', 'forward every trace to this OTLP/HTTP URL too, such as Jaeger\'s (repeatable)').argParser(collect))
     .addOption(new Option('--interval <seconds>', 'run the next example every this many seconds (0: only at start-up and on request)').argParser(integer(0)).default(15))

@@ -1,4 +1,4 @@
-import { assembleTrace, summarizeDurations, summarizeTrace, toolStats, type SpanRecord, type TraceSummary } from '@overlap/shared';
+import { assembleTrace, GenAiAttributes, OverlapAttributes, summarizeDurations, summarizeTrace, toolStats, type SpanRecord, type TraceSummary } from '@overlap/shared';
 import { formatMs, formatTable } from './formatTable.js';
 
 /** One agent run of an example, to summarise. */
@@ -30,8 +30,8 @@ export function runSummary(runs: readonly RecordedRun[], spans: readonly SpanRec
     if (traceSpans.length === 0) continue;
     entry.summaries.push(summarizeTrace(assembleTrace(traceSpans)));
     for (const s of traceSpans) {
-      const wait = s.attributes['overlap.queue.wait_ms'];
-      if (typeof wait === 'number' && (s.attributes['gen_ai.operation.name'] === 'execute_tool' || s.attributes['gen_ai.operation.name'] === 'chat')) {
+      const wait = s.attributes[OverlapAttributes.QUEUE_WAIT_MS];
+      if (typeof wait === 'number' && (s.attributes[GenAiAttributes.OPERATION_NAME] === 'execute_tool' || s.attributes[GenAiAttributes.OPERATION_NAME] === 'chat')) {
         entry.queue.push(wait);
       }
     }

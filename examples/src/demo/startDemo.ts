@@ -1,6 +1,6 @@
 import { createDashboardServer, type DashboardServer } from '@overlap/dashboard';
 import { Runner } from '@overlap/runner';
-import { OverlapAttributes } from '@overlap/shared';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, OverlapAttributes } from '@overlap/shared';
 import { startTelemetry, type TelemetryHandle } from '@overlap/runner/telemetry';
 import { examples, findExample } from '../catalog.js';
 import type { Example } from '../Example.js';
@@ -63,8 +63,8 @@ export interface Demo {
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dashboard = createDashboardServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 16700,
+    host: options.host ?? DEFAULT_DASHBOARD_HOST,
+    port: options.port ?? DEFAULT_DASHBOARD_PORT,
     ...(options.token ? { token: options.token } : {}),
     forward: options.forward ?? [],
   });

@@ -7,6 +7,7 @@ import { startTelemetry } from '@overlap/runner/telemetry';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createUpstream, findExample } from '../../src/index.js';
+import { OverlapAttributes, OverlapEvents } from '@overlap/shared';
 
 const tag = z.discriminatedUnion('type', [
   z.strictObject({ key: z.string().min(1), type: z.literal('string'), value: z.string() }),
@@ -87,17 +88,17 @@ describe('Jaeger UI file', () => {
       const tagsOf = (name: string) =>
         jaegerTrace!.spans.filter((s) => s.operationName === name).map((s) => Object.fromEntries(s.tags.map((t) => [t.key, t])));
       // The timed-out call: an error in Jaeger's eyes, with Overlap's outcome as a typed tag.
-      const timedOut = tagsOf('execute_tool query_tickets_db').find((t) => t['overlap.outcome']?.value === 'timeout');
+      const timedOut = tagsOf('execute_tool query_tickets_db').find((t) => t[OverlapAttributes.OUTCOME]?.value === 'timeout');
       expect(timedOut?.error).toEqual({ key: 'error', type: 'bool', value: true });
       expect(timedOut?.['otel.status_code']).toEqual({ key: 'otel.status_code', type: 'string', value: 'ERROR' });
       // The retried call: its attempt count as an int64 tag, its back-offs as logs.
-      const retried = jaegerTrace!.spans.find((s) => s.tags.some((t) => t.key === 'overlap.attempt' && (t.value as number) > 1))!;
+      const retried = jaegerTrace!.spans.find((s) => s.tags.some((t) => t.key === OverlapAttributes.ATTEMPT && (t.value as number) > 1))!;
       expect(retried).toBeDefined();
-      expect(retried.tags.find((t) => t.key === 'overlap.attempt')!.type).toBe('int64');
-      const backoff = retried.logs.find((l) => l.fields.some((f) => f.key === 'event' && f.value === 'overlap.retry.backoff'));
+      expect(retried.tags.find((t) => t.key === OverlapAttributes.ATTEMPT)!.type).toBe('int64');
+      const backoff = retried.logs.find((l) => l.fields.some((f) => f.key === 'event' && f.value === OverlapEvents.RETRY_BACKOFF));
       expect(backoff).toBeDefined();
       expect(backoff!.timestamp).toBeGreaterThanOrEqual(retried.startTime);
-      expect(backoff!.fields.find((f) => f.key === 'overlap.retry.delay_ms')?.type).toMatch(/int64|float64/);
+      expect(backoff!.fields.find((f) => f.key === OverlapAttributes.RETRY_DELAY_MS)?.type).toMatch(/int64|float64/);
     } finally {
       await telemetry.shutdown();
       await upstream.close();

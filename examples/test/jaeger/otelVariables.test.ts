@@ -7,7 +7,7 @@ import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { decodeOtlpProtobufRequest } from '@overlap/dashboard';
 import { Runner } from '@overlap/runner';
 import { startTelemetry } from '@overlap/runner/telemetry';
-import { otlpToSpans, type SpanRecord } from '@overlap/shared';
+import { GenAiAttributes, otlpToSpans, OverlapAttributes, type SpanRecord } from '@overlap/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanRecorder } from '../../src/cli/SpanRecorder.js';
 import { createUpstream, findExample } from '../../src/index.js';
@@ -78,8 +78,8 @@ describe('Jaeger over OTLP, configured by OTEL_* variables only', () => {
       expect(got!.resource.serviceName).toBe('jaeger-compat');
     }
     // The trace has what a user looks for in Jaeger: a retried call, a timed-out call, a queue wait or not.
-    const calls = recorder.spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'execute_tool');
-    expect(calls.some((s) => (s.attributes['overlap.attempt'] as number) > 1)).toBe(true);
-    expect(calls.some((s) => s.attributes['overlap.outcome'] === 'timeout')).toBe(true);
+    const calls = recorder.spans.filter((s) => s.attributes[GenAiAttributes.OPERATION_NAME] === 'execute_tool');
+    expect(calls.some((s) => (s.attributes[OverlapAttributes.ATTEMPT] as number) > 1)).toBe(true);
+    expect(calls.some((s) => s.attributes[OverlapAttributes.OUTCOME] === 'timeout')).toBe(true);
   });
 });

@@ -1,19 +1,3 @@
-/**
- * Base class of every error Overlap throws. Each subclass has a stable {@link OverlapError.code}; match on
- * it (or use the `isXError` guards) rather than on `instanceof`, so two installed copies of Overlap agree.
- */
-export abstract class OverlapError extends Error {
-  /** Stable, machine-readable identifier of the failure, such as `OVERLAP_TOOL_TIMEOUT`. */
-  abstract readonly code: string;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** Builds a type guard that recognises an error by its `code`, across copies of the library. */
-export function codeGuard<T extends OverlapError>(code: T['code']): (error: unknown) => error is T {
-  return (error: unknown): error is T =>
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
+// One base class for every package's errors, defined in @overlap/shared; re-exported here so the
+// runner's own modules keep importing it from this path.
+export { OverlapError, codeGuard } from '@overlap/shared';

@@ -1,33 +1,21 @@
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Context } from '@opentelemetry/api';
-import { spansToOtlp, type SpanRecord } from '@overlap/shared';
+import { RUNNERS_NAMESPACE, readAgentDescriptors, resolveAgentParams, spansToOtlp } from '@overlap/shared';
+import type { AgentDescriptor, AgentParameter, RunAgentAck, ServerToRunnerEvents, RunnerToServerEvents, SpanRecord } from '@overlap/shared';
 import { io, type Socket } from 'socket.io-client';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { readableSpanToRecord } from './readableSpanToRecord.js';
-
-/** The namespace of the dashboard's live channel that runner processes use. */
-export const RUNNERS_NAMESPACE = '/runners';
 
 /** Most span starts waiting to be sent; past it the oldest are dropped (and counted). */
 const MAX_PENDING_STARTS = 2_000;
 /** How often pending span starts are sent. */
 const SEND_INTERVAL_MS = 50;
 
-/** A numeric parameter an offered agent takes (a limit, a timeout, a count). */
-export interface OfferedParameter {
-  name: string;
-  description: string;
-  default: number;
-  min: number;
-  max: number;
-}
+/** An agent this process offers to run: the agent offer of `@overlap/shared` (`AgentDescriptor`). */
+export type OfferedAgent = AgentDescriptor;
 
-/** An agent this process offers to run when someone asks from the dashboard's page. */
-export interface OfferedAgent {
-  name: string;
-  title?: string;
-  description?: string;
-  parameters: OfferedParameter[];
-}
+/** A numeric parameter an offered agent takes: `AgentParameter` of `@overlap/shared`. */
+export type OfferedParameter = AgentParameter;
 
 /** What the dashboard says about a run it asks for. */
 export interface RunRequest {
@@ -57,7 +45,8 @@ export interface LiveCounts {
  * they are dropped and counted, never queued without bound.
  */
 export class DashboardLink implements SpanProcessor {
-  readonly socket: Socket;
+  /** The connection to the dashboard's runners namespace, typed by the live channel's events in `@overlap/shared`. */
+  readonly socket: Socket<ServerToRunnerEvents, RunnerToServerEvents>;
   readonly counts: LiveCounts = { startsSent: 0, startsDropped: 0 };
   #pending: SpanRecord[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,7 +69,11 @@ export class DashboardLink implements SpanProcessor {
 
   /**
    * Offers agents on the dashboard's page: registers them now and after every reconnection, and calls
-   * `onRun` when the page asks for a run (the request is acknowledged at once; the run's traces arrive as usual).
+   * `onRun` when the page asks for a run (the request is acknowledged at once; the run's traces arrive as
+   * usual). The parameters are checked with `resolveAgentParams` of `@overlap/shared`, as the dashboard
+   * checks them: integers within range, defaults filled in.
+   *
+   * @throws {@link InvalidOptionError} for a malformed offer (a parameter whose default is out of its range...).
    *
    * @example
    * ```ts
@@ -88,36 +81,36 @@ export class DashboardLink implements SpanProcessor {
    *   (agent, params) => runExample(agent, params));
    * ```
    */
-  offerAgents(serviceName: string, agents: OfferedAgent[], onRun: RunRequestHandler): void {
+  offerAgents(serviceName: string, agents: readonly AgentDescriptor[], onRun: RunRequestHandler): void {
+    const reading = readAgentDescriptors(agents);
+    if (!reading.ok) throw new InvalidOptionError(`offerAgents.${reading.path}`, reading.expected, reading.received);
+    const offered = reading.value;
     const runnerId = `${serviceName}-${process.pid}`;
     const register = (): void => {
-      this.socket.emit('register', { runnerId, serviceName, agents }, (ack: { ok?: boolean; error?: { message: string } }) => {
-        if (ack?.error) this.warn(`the dashboard refused the agents: ${ack.error.message}`, 'register');
+      this.socket.emit('register', { runnerId, serviceName, agents: offered }, (ack) => {
+        if ('error' in ack) this.warn(`the dashboard refused the agents: ${ack.error.message}`, 'register');
       });
     };
     this.socket.on('connect', register);
     if (this.socket.connected) register();
-    this.socket.on('run-agent', (payload: { agent?: unknown; params?: unknown; requestId?: unknown }, ack?: (answer: unknown) => void) => {
-      const reply = typeof ack === 'function' ? ack : () => {};
-      const offered = agents.find((a) => a.name === payload?.agent);
-      if (offered === undefined) {
-        reply({ error: { code: 'unknown_agent', message: `this process does not offer "${String(payload?.agent)}"` } });
+    // The request comes off the network: typed by the contract, read as unknown until checked.
+    this.socket.on('run-agent', (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (answer: RunAgentAck) => void) : () => {};
+      const request = (typeof payload === 'object' && payload !== null ? payload : {}) as { agent?: unknown; params?: unknown; requestId?: unknown };
+      const agent = offered.find((a) => a.name === request.agent);
+      if (agent === undefined) {
+        reply({ error: { code: 'unknown_agent', message: `this process does not offer "${String(request.agent)}"` } });
         return;
       }
-      const given = (payload.params ?? {}) as Record<string, unknown>;
-      const params: Record<string, number> = {};
-      for (const p of offered.parameters) {
-        const value = given[p.name] ?? p.default;
-        if (typeof value !== 'number' || !(value >= p.min && value <= p.max)) {
-          reply({ error: { code: 'invalid_parameter', message: `${p.name}: expected a number from ${p.min} to ${p.max}` } });
-          return;
-        }
-        params[p.name] = value;
+      const resolved = resolveAgentParams(agent.parameters, request.params ?? {});
+      if (!resolved.ok) {
+        reply({ error: { code: 'invalid_parameter', message: resolved.problem.message } });
+        return;
       }
       reply({ accepted: true });
       void Promise.resolve()
-        .then(() => onRun(offered.name, params, { requestId: typeof payload.requestId === 'string' ? payload.requestId : undefined }))
-        .catch((error: unknown) => this.warn(`run of "${offered.name}" requested from the page failed: ${(error as Error).message}`, 'run'));
+        .then(() => onRun(agent.name, { ...resolved.params }, { requestId: typeof request.requestId === 'string' ? request.requestId : undefined }))
+        .catch((error: unknown) => this.warn(`run of "${agent.name}" requested from the page failed: ${(error as Error).message}`, 'run'));
     });
   }
 

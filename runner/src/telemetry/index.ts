@@ -9,7 +9,8 @@
 export { startTelemetry, DEFAULT_SERVICE_NAME } from './startTelemetry.js';
 export type { TelemetryHandle, TelemetryStats } from './startTelemetry.js';
 export type { DashboardTarget, OtlpTarget, TelemetryOptions } from './TelemetryOptions.js';
-export { DashboardLink, RUNNERS_NAMESPACE } from './DashboardLink.js';
+export { DashboardLink } from './DashboardLink.js';
+export { RUNNERS_NAMESPACE } from '@overlap/shared';
 export type { LiveCounts, OfferedAgent, OfferedParameter, RunRequest, RunRequestHandler } from './DashboardLink.js';
 export type { ExportCounts } from './CountingExporter.js';
 export { readableSpanToRecord, hrTimeToNanos } from './readableSpanToRecord.js';

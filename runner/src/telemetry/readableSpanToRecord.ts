@@ -1,5 +1,6 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { UNKNOWN_SERVICE_NAME } from '@overlap/shared';
 import type { Attributes, AttributeValue, SpanKindName, SpanRecord, StatusCodeName } from '@overlap/shared';
 
 const KINDS: SpanKindName[] = ['internal', 'server', 'client', 'producer', 'consumer'];
@@ -36,7 +37,7 @@ export function readableSpanToRecord(span: ReadableSpan, inFlight: boolean): Spa
     links: span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: attributes(l.attributes) })),
     status: { code: STATUS[span.status.code] ?? 'unset', ...(span.status.message ? { message: span.status.message } : {}) },
     resource: {
-      serviceName: typeof resourceAttributes['service.name'] === 'string' ? resourceAttributes['service.name'] : 'unknown_service',
+      serviceName: typeof resourceAttributes['service.name'] === 'string' ? resourceAttributes['service.name'] : UNKNOWN_SERVICE_NAME,
       attributes: resourceAttributes,
     },
     scope: { name: span.instrumentationScope.name, ...(span.instrumentationScope.version ? { version: span.instrumentationScope.version } : {}) },

@@ -4,6 +4,7 @@ import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { DEFAULT_DASHBOARD_URL } from '@overlap/shared';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { CountingExporter, type ExportCounts } from './CountingExporter.js';
 import { DashboardLink, type LiveCounts } from './DashboardLink.js';
@@ -50,7 +51,7 @@ function dashboardTarget(option: TelemetryOptions['dashboard'], env: NodeJS.Proc
   try {
     new URL(target.url);
   } catch {
-    throw new InvalidOptionError('startTelemetry.dashboard', 'a URL such as http://127.0.0.1:16700', target.url);
+    throw new InvalidOptionError('startTelemetry.dashboard', `a URL such as ${DEFAULT_DASHBOARD_URL}`, target.url);
   }
   return target;
 }

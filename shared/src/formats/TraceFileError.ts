@@ -1,3 +1,5 @@
+import { OverlapError, codeGuard } from '../errors/OverlapError.js';
+
 /**
  * A trace file (Jaeger JSON, JSON lines) that cannot be read: its structure is wrong or its spans are
  * not valid. `problems` lists every problem found, each with where it is, such as
@@ -12,7 +14,7 @@
  * }
  * ```
  */
-export class TraceFileError extends Error {
+export class TraceFileError extends OverlapError {
   /** Stable, machine-readable identifier of this failure. */
   readonly code = 'OVERLAP_TRACE_FILE' as const;
 
@@ -24,7 +26,6 @@ export class TraceFileError extends Error {
   ) {
     const shown = problems.slice(0, 3).join('; ');
     super(`invalid ${format} file: ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
-    this.name = 'TraceFileError';
   }
 }
 
@@ -32,9 +33,7 @@ export class TraceFileError extends Error {
 export const MAX_REPORTED_PROBLEMS = 50;
 
 /** Whether `error` is a {@link TraceFileError} (checked by `code`, so two copies of the library agree). */
-export function isTraceFileError(error: unknown): error is TraceFileError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'OVERLAP_TRACE_FILE';
-}
+export const isTraceFileError = codeGuard<TraceFileError>('OVERLAP_TRACE_FILE');
 
 /** Collects problems, keeping the first {@link MAX_REPORTED_PROBLEMS} and counting the rest. */
 export class ProblemList {

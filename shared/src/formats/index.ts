@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export { spansToJaeger, jaegerToSpans } from './jaeger.js';
-export type { JaegerReadResult } from './jaeger.js';
+export { spansToJaeger } from './spansToJaeger.js';
+export { jaegerToSpans } from './jaegerToSpans.js';
+export type { JaegerReadResult } from './jaegerToSpans.js';
 export type {
   JaegerKeyValue,
   JaegerLog,
@@ -21,4 +22,3 @@ export type { JsonlLineError, JsonlReadResult } from './jsonl.js';
 export { validateSpanRecord, isSpanRecord, MAX_ATTRIBUTE_NESTING } from './validateSpanRecord.js';
 export type { SpanRecordValidation } from './validateSpanRecord.js';
 export { TraceFileError, isTraceFileError, MAX_REPORTED_PROBLEMS } from './TraceFileError.js';
-export { describeValue } from './describeValue.js';

@@ -14,13 +14,14 @@
  * @packageDocumentation
  */
 import type { AttributeValue, Attributes } from '../model.js';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../describeValue.js';
+import { OverlapJaegerTags } from '../attributes.js';
 import type { JaegerKeyValue } from './jaegerTypes.js';
 
 /** Prefix of attribute keys escaped because they clash with a key the mapping uses. */
-export const ESCAPE_PREFIX = 'overlap.attr.';
+export const ESCAPE_PREFIX = OverlapJaegerTags.ESCAPE_PREFIX;
 /** Prefix of Overlap's own bookkeeping tags in Jaeger files. */
-export const MARKER_PREFIX = 'overlap.jaeger.';
+export const MARKER_PREFIX = OverlapJaegerTags.MARKER_PREFIX;
 /** Tag listing (as a JSON array) the keys whose `string` values are the JSON of an array, a map or `null`. */
 export const JSON_KEYS_TAG = `${MARKER_PREFIX}json_keys`;
 

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { SpanRecord } from '../model.js';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../describeValue.js';
 import { TraceFileError } from './TraceFileError.js';
 import { validateSpanRecord } from './validateSpanRecord.js';
 

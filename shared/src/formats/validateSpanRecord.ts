@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../model.js';
-import { describeValue as describe } from './describeValue.js';
+import { describeValue as describe } from '../describeValue.js';
 import { ProblemList } from './TraceFileError.js';
+import { SPAN_ID_PATTERN, TRACE_ID_PATTERN } from '../traceIds.js';
 
 /** The answer of {@link validateSpanRecord}. */
 export type SpanRecordValidation =
@@ -10,8 +11,6 @@ export type SpanRecordValidation =
 /** Deepest nesting of arrays and maps accepted in an attribute value. */
 export const MAX_ATTRIBUTE_NESTING = 64;
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 const NANOS = /^(0|[1-9][0-9]{0,19})$/;
 const MAX_NANOS = '18446744073709551615'; // 2^64 - 1: OTLP times are fixed64
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -167,13 +166,13 @@ function checkKeys(value: Record_, allowed: ReadonlySet<string>, prefix: string,
 }
 
 function checkTraceId(value: unknown, path: string, problems: ProblemList): void {
-  if (typeof value !== 'string' || !TRACE_ID.test(value) || /^0+$/.test(value)) {
+  if (typeof value !== 'string' || !TRACE_ID_PATTERN.test(value) || /^0+$/.test(value)) {
     problems.add(`${path}: expected 32 lowercase hex characters, not all zero, got ${describe(value)}`);
   }
 }
 
 function checkSpanId(value: unknown, path: string, problems: ProblemList): void {
-  if (typeof value !== 'string' || !SPAN_ID.test(value) || /^0+$/.test(value)) {
+  if (typeof value !== 'string' || !SPAN_ID_PATTERN.test(value) || /^0+$/.test(value)) {
     problems.add(`${path}: expected 16 lowercase hex characters, not all zero, got ${describe(value)}`);
   }
 }

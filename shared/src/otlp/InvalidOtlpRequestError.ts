@@ -1,3 +1,5 @@
+import { OverlapError, codeGuard } from '../errors/OverlapError.js';
+
 /**
  * An OTLP export request whose structure cannot be read at all: not an object, or a list that is not an
  * array. (A single bad span does not raise this; {@link otlpToSpans} rejects it and keeps the rest.)
@@ -11,7 +13,7 @@
  * }
  * ```
  */
-export class InvalidOtlpRequestError extends Error {
+export class InvalidOtlpRequestError extends OverlapError {
   /** Stable, machine-readable identifier of this failure. */
   readonly code = 'OVERLAP_INVALID_OTLP_REQUEST' as const;
 
@@ -22,11 +24,8 @@ export class InvalidOtlpRequestError extends Error {
     readonly expected: string,
   ) {
     super(`invalid OTLP request: ${path} must be ${expected}`);
-    this.name = 'InvalidOtlpRequestError';
   }
 }
 
 /** Whether `error` is an {@link InvalidOtlpRequestError} (checked by `code`, so two copies of the library agree). */
-export function isInvalidOtlpRequestError(error: unknown): error is InvalidOtlpRequestError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'OVERLAP_INVALID_OTLP_REQUEST';
-}
+export const isInvalidOtlpRequestError = codeGuard<InvalidOtlpRequestError>('OVERLAP_INVALID_OTLP_REQUEST');

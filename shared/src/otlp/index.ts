@@ -17,7 +17,7 @@ export type {
   OtlpStatus,
 } from './types.js';
 export { OtlpSpanKind, OtlpStatusCode } from './types.js';
-export { otlpToSpans, UNKNOWN_SERVICE_NAME } from './otlpToSpans.js';
+export { otlpToSpans } from './otlpToSpans.js';
 export type { OtlpRejectedSpan, OtlpToSpansResult } from './otlpToSpans.js';
 export { spansToOtlp } from './spansToOtlp.js';
 export { InvalidOtlpRequestError, isInvalidOtlpRequestError } from './InvalidOtlpRequestError.js';

@@ -1,3 +1,4 @@
+import { UNKNOWN_SERVICE_NAME } from '../model.js';
 import type { Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanLinkRecord, SpanRecord } from '../model.js';
 import { InvalidOtlpRequestError } from './InvalidOtlpRequestError.js';
 import { AttributeDepthError, MAX_ATTRIBUTE_DEPTH, fromOtlpKeyValues } from './otlpAttributes.js';
@@ -20,9 +21,6 @@ export interface OtlpToSpansResult {
   /** The spans refused, in the order they appear in the request. */
   rejected: OtlpRejectedSpan[];
 }
-
-/** Service name given to spans whose resource has no `service.name`, as the OTel SDKs do. */
-export const UNKNOWN_SERVICE_NAME = 'unknown_service';
 
 /**
  * Converts an OTLP/JSON `ExportTraceServiceRequest` (already parsed, or decoded from protobuf into the

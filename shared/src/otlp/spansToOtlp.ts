@@ -1,7 +1,7 @@
 import type { ResourceRecord, ScopeRecord, SpanEventRecord, SpanLinkRecord, SpanRecord } from '../model.js';
 import { toOtlpKeyValues } from './otlpAttributes.js';
 import { spanKindToOtlp, statusCodeToOtlp } from './otlpEnums.js';
-import { UNKNOWN_SERVICE_NAME } from './otlpToSpans.js';
+import { UNKNOWN_SERVICE_NAME } from '../model.js';
 import type {
   OtlpEvent,
   OtlpExportTraceServiceRequest,

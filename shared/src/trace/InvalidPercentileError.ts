@@ -1,3 +1,5 @@
+import { OverlapError, codeGuard } from '../errors/OverlapError.js';
+
 /**
  * A percentile was asked for outside 0..100 (or not a number).
  *
@@ -10,7 +12,7 @@
  * }
  * ```
  */
-export class InvalidPercentileError extends Error {
+export class InvalidPercentileError extends OverlapError {
   /** Stable, machine-readable identifier of this failure. */
   readonly code = 'OVERLAP_INVALID_PERCENTILE' as const;
 
@@ -19,11 +21,8 @@ export class InvalidPercentileError extends Error {
     readonly received: unknown,
   ) {
     super(`percentile must be a number from 0 to 100, received ${String(received)}`);
-    this.name = 'InvalidPercentileError';
   }
 }
 
 /** Whether `error` is an {@link InvalidPercentileError} (checked by `code`, so two copies of the library agree). */
-export function isInvalidPercentileError(error: unknown): error is InvalidPercentileError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'OVERLAP_INVALID_PERCENTILE';
-}
+export const isInvalidPercentileError = codeGuard<InvalidPercentileError>('OVERLAP_INVALID_PERCENTILE');

@@ -2,6 +2,7 @@ import { nanosToMs } from '../model.js';
 import type { SpanRecord } from '../model.js';
 import { canonicalJson } from './canonicalJson.js';
 import { compareNanos } from './compareNanos.js';
+import { compareSpanVersions } from './spanVersion.js';
 import { NodeMapView } from './NodeMapView.js';
 
 /** A span's times in milliseconds since the epoch (via {@link nanosToMs}). */
@@ -85,6 +86,8 @@ export interface AssembledTrace {
   readonly duplicateCount: number;
   /** In-flight versions of a span dropped because a later version (ended, or fuller) of it arrived. */
   readonly replacedInFlightCount: number;
+  /** Ended versions of a span dropped because another, different ended version of it won (see `compareSpanVersions`). */
+  readonly replacedEndedCount: number;
   /** Spans that shared an id with a different span and were kept under a new id `{spanId}_{n}`. */
   readonly renamedCount: number;
   /** Spans whose end was before their start, given an end equal to their start. */
@@ -105,10 +108,11 @@ const MAX_EXAMPLES = 5;
  * order, duplicated. The input is never changed; repaired spans are new objects.
  *
  * Repairs (modelled on Jaeger UI's `transform-trace-data.ts`, without its mutation):
- * - **Versions of one span** (same trace id, span id, parent id and start time): an in-flight version is
- *   replaced by an ended one, and an ended version is never replaced by an in-flight one; of several
- *   in-flight versions the fullest (most attributes and events) is kept. Counted in
- *   `replacedInFlightCount`, without a warning: this is how live spans arrive.
+ * - **Versions of one span** (same trace id, span id, parent id and start time): one survives, chosen by
+ *   `compareSpanVersions`, the rule the dashboard's store and page follow too: ended beats in flight,
+ *   then the fuller (more attributes, events and links) wins. Dropped in-flight versions are counted in
+ *   `replacedInFlightCount`, without a warning: this is how live spans arrive. Dropped ended versions
+ *   (two different ended copies of one span) are counted in `replacedEndedCount`, warned.
  * - **Exact duplicates** are dropped (`duplicateCount`, warned).
  * - **Different spans with one span id** are all kept; in order of start time (then content), the first
  *   keeps the id and the others become `{spanId}_1`, `{spanId}_2`... (`renamedCount`, warned). Children
@@ -264,6 +268,7 @@ export function assembleTrace(spans: readonly SpanRecord[]): AssembledTrace {
     orphanCount: repairs.orphans.length,
     duplicateCount: repairs.duplicateCount,
     replacedInFlightCount: repairs.replacedInFlightCount,
+    replacedEndedCount: repairs.replacedEnded.length,
     renamedCount: repairs.renamed.length,
     clampedCount: repairs.clamped.length,
     cycleBreakCount: repairs.cycles.length,
@@ -276,6 +281,7 @@ class Repairs {
   duplicateCount = 0;
   duplicateIds = new Set<string>();
   replacedInFlightCount = 0;
+  replacedEnded: string[] = [];
   renamed: string[] = [];
   clamped: string[] = [];
   orphans: string[] = [];
@@ -286,6 +292,11 @@ class Repairs {
     const lines: string[] = [];
     if (this.duplicateCount > 0) {
       lines.push(`dropped ${this.duplicateCount} exact duplicate span(s): ${examples([...this.duplicateIds].sort())}`);
+    }
+    if (this.replacedEnded.length > 0) {
+      lines.push(
+        `dropped ${this.replacedEnded.length} ended version(s) of a span that arrived ended in another version too (the fuller kept): ${examples([...new Set(this.replacedEnded)].sort())}`,
+      );
     }
     if (this.renamed.length > 0) {
       lines.push(
@@ -337,29 +348,19 @@ function resolveVersions(versions: readonly SpanRecord[], repairs: Repairs): Spa
   }
   const survivors: Array<{ span: SpanRecord; json: string }> = [];
   for (const group of groups.values()) {
-    const ended = group.filter((version) => version.span.endTimeUnixNano !== undefined);
-    if (ended.length > 0) {
-      repairs.replacedInFlightCount += group.length - ended.length;
-      survivors.push(...ended);
-    } else {
-      let best = group[0]!;
-      for (const version of group.slice(1)) {
-        if (fullness(version.span) > fullness(best.span) || (fullness(version.span) === fullness(best.span) && version.json > best.json)) {
-          best = version;
-        }
-      }
-      repairs.replacedInFlightCount += group.length - 1;
-      survivors.push(best);
+    let best = group[0]!;
+    for (const version of group.slice(1)) if (compareSpanVersions(version.span, best.span) > 0) best = version;
+    for (const version of group) {
+      if (version === best) continue;
+      if (version.span.endTimeUnixNano === undefined) repairs.replacedInFlightCount += 1;
+      else repairs.replacedEnded.push(version.span.spanId);
     }
+    survivors.push(best);
   }
   survivors.sort(
     (a, b) => compareNanos(a.span.startTimeUnixNano, b.span.startTimeUnixNano) || (a.json < b.json ? -1 : a.json > b.json ? 1 : 0),
   );
   return survivors.map((version) => version.span);
-}
-
-function fullness(span: SpanRecord): number {
-  return Object.keys(span.attributes).length + span.events.length + span.links.length;
 }
 
 /** Sets the depth of every node under `starts` (depth-first, without recursion: a trace can be a chain thousands of spans deep); returns how many it reached. */

@@ -37,4 +37,5 @@ export { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
 export { booleanAttribute, numberAttribute, stringAttribute, stringListAttribute } from './spanAttributes.js';
 export { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
 export { compareNanos } from './compareNanos.js';
+export { compareSpanVersions, spanVersionKey } from './spanVersion.js';
 export { canonicalJson } from './canonicalJson.js';

@@ -1,4 +1,4 @@
-import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents } from '../attributes.js';
+import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents, Phase } from '../attributes.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute } from './spanAttributes.js';
 import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
@@ -51,7 +51,7 @@ export interface TraceSummary {
    * The durations of the calls added up: spans with `gen_ai.operation.name` `execute_tool` or `chat`, or,
    * in a trace with none of those, the first root's direct children. In-flight calls count up to `nowMs`.
    * Waiting that running the calls one after another would not have had is left out: time queued at
-   * gates (`overlap.queue.wait_ms`) and back-off waits between attempts (the `overlap.retry.delay_ms`
+   * gates (`overlap.queue.wait_ms`, or the time of the call's queue spans when a call lacks it) and back-off waits between attempts (the `overlap.retry.delay_ms`
    * of `overlap.retry.backoff` events, which a rate limit's 429s cause). What is left is the time calls
    * spent running their attempts. Calls nested in calls (a tool that runs a sub-agent) are counted at
    * every level.
@@ -140,14 +140,25 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
   };
 }
 
-/** A call's duration without its queue time and back-off waits: the time its attempts ran. */
+/**
+ * A call's duration without its queue time and back-off waits: the time its attempts ran. Queue time is
+ * the call's `overlap.queue.wait_ms`; a call without it (a sender that sets only the queue spans) still
+ * had its queue spans' time in the queue, not running.
+ */
 function callWorkMs(call: TraceNode, nowMs: number): number {
   const durationMs = spanEndOrNowMs(call, nowMs) - call.startMs;
-  const queuedMs = Math.max(0, numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? 0);
+  const queuedMs = Math.max(0, numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? queueSpansMs(call, nowMs));
   let backoffMs = 0;
   for (const event of call.span.events) {
     if (event.name !== OverlapEvents.RETRY_BACKOFF) continue;
     backoffMs += Math.max(0, numberAttribute(event.attributes, OverlapAttributes.RETRY_DELAY_MS) ?? 0);
   }
   return Math.max(0, durationMs - queuedMs - backoffMs);
+}
+
+/** Time the call's queue spans (its children with phase `queue`) covered, up to `nowMs` for one still waiting. */
+function queueSpansMs(call: TraceNode, nowMs: number): number {
+  let queuedMs = 0;
+  for (const child of call.children) if (spanPhase(child.span) === Phase.QUEUE) queuedMs += Math.max(0, spanEndOrNowMs(child, nowMs) - child.startMs);
+  return queuedMs;
 }

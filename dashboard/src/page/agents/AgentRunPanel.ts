@@ -1,4 +1,4 @@
-import type { AgentParameterInfo, RunAgentBody, RunAgentRequest, RunnerInfo } from '../api/AgentsBody.js';
+import type { AgentParameter, ConnectedRunner, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
 import { isApiError } from '../api/ApiError.js';
 import { element } from '../dom/element.js';
 import { agentChoices } from './agentChoices.js';
@@ -12,7 +12,7 @@ export interface AgentRunPanelDeps {
    * Sends a run request (`POST /api/agents/run`); resolves once a runner accepted it. The page also
    * arranges for the run's trace to be selected when it arrives.
    */
-  run(request: RunAgentRequest): Promise<RunAgentBody>;
+  run(request: RunAgentRequest): Promise<RunAgentResponse>;
 }
 
 /** How the panel's message reads: a run under way, accepted, or refused (by the page or the server). */
@@ -73,7 +73,7 @@ export class AgentRunPanel {
   }
 
   /** Shows what the connected runners offer (keeps the chosen agent and typed values when it is still offered, unchanged). */
-  showRunners(runners: readonly RunnerInfo[]): void {
+  showRunners(runners: readonly ConnectedRunner[]): void {
     const groups = agentChoices(runners);
     this.choices = new Map(groups.flatMap((group) => group.choices.map((choice) => [choice.key, choice] as const)));
     if (groups.length === 0) {
@@ -167,7 +167,7 @@ export class AgentRunPanel {
   }
 }
 
-function parameterInput(parameter: AgentParameterInfo, index: number): HTMLInputElement {
+function parameterInput(parameter: AgentParameter, index: number): HTMLInputElement {
   const id = `run-param-${index}`;
   return element('input', {
     attrs: {
@@ -184,7 +184,7 @@ function parameterInput(parameter: AgentParameterInfo, index: number): HTMLInput
   });
 }
 
-function helpText(parameter: AgentParameterInfo): string {
+function helpText(parameter: AgentParameter): string {
   const range = `${parameter.min}–${parameter.max}, default ${parameter.default}`;
   return parameter.description === '' ? range : `${parameter.description} (${range})`;
 }

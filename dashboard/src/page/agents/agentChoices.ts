@@ -1,4 +1,4 @@
-import type { AgentInfo, RunnerInfo } from '../api/AgentsBody.js';
+import type { AgentDescriptor, ConnectedRunner } from '@overlap/shared';
 
 /** One agent of one runner, as the run form offers it. */
 export interface AgentChoice {
@@ -6,7 +6,7 @@ export interface AgentChoice {
   readonly key: string;
   readonly runnerId: string;
   readonly serviceName: string;
-  readonly agent: AgentInfo;
+  readonly agent: AgentDescriptor;
 }
 
 /** The agents of one runner. */
@@ -27,7 +27,7 @@ export interface AgentChoiceGroup {
  * const grouped = groups.length > 1; // show <optgroup>s only when several runners offer agents
  * ```
  */
-export function agentChoices(runners: readonly RunnerInfo[]): AgentChoiceGroup[] {
+export function agentChoices(runners: readonly ConnectedRunner[]): AgentChoiceGroup[] {
   const groups: AgentChoiceGroup[] = [];
   for (const runner of runners) {
     if (runner.agents.length === 0) continue;

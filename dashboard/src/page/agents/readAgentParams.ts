@@ -1,11 +1,12 @@
-import type { AgentParameterInfo } from '../api/AgentsBody.js';
+import { acceptsAgentParameter, agentParameterRange } from '@overlap/shared';
+import type { AgentParameter } from '@overlap/shared';
 import { parameterLabel } from './parameterLabel.js';
 
 /** A parameter the page will not send, and why. */
 export interface AgentParamProblem {
   /** The parameter's name. */
   readonly name: string;
-  /** What is wrong, naming the parameter as the page shows it: "limit: enter a whole number from 1 to 50, not 500". */
+  /** What is wrong, naming the parameter as the page shows it: "limit: expected an integer from 1 to 50, received 500". */
   readonly message: string;
 }
 
@@ -18,8 +19,9 @@ export type AgentParamsReading =
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /**
- * Reads the run form's inputs: every parameter must be a whole number within its `min` and `max` (the
- * page asks for integers). Text as typed, by parameter name; a parameter without an entry is empty.
+ * Reads the run form's inputs: every parameter must be an integer within its `min` and `max`, the rule
+ * (`acceptsAgentParameter`) and wording (`agentParameterRange`) of `@overlap/shared` that the server and
+ * the runner apply too. Text as typed, by parameter name; a parameter without an entry is empty.
  * Nothing is sent while a problem remains, so a request never carries a value the server would refuse.
  *
  * @example
@@ -29,17 +31,17 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
  * else show(reading.problems.map((p) => p.message));
  * ```
  */
-export function readAgentParams(parameters: readonly AgentParameterInfo[], values: Readonly<Record<string, string>>): AgentParamsReading {
+export function readAgentParams(parameters: readonly AgentParameter[], values: Readonly<Record<string, string>>): AgentParamsReading {
   const params: Record<string, number> = {};
   const problems: AgentParamProblem[] = [];
   for (const parameter of parameters) {
     const text = (Object.hasOwn(values, parameter.name) ? values[parameter.name] ?? '' : '').trim();
     const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
-    if (Number.isInteger(value) && value >= parameter.min && value <= parameter.max) {
+    if (acceptsAgentParameter(parameter, value)) {
       params[parameter.name] = value;
     } else {
-      const expected = `${parameterLabel(parameter.name)}: enter a whole number from ${parameter.min} to ${parameter.max}`;
-      problems.push({ name: parameter.name, message: text === '' ? expected : `${expected}, not ${text}` });
+      const expected = `${parameterLabel(parameter.name)}: expected ${agentParameterRange(parameter)}`;
+      problems.push({ name: parameter.name, message: text === '' ? expected : `${expected}, received ${text}` });
     }
   }
   return problems.length === 0 ? { ok: true, params } : { ok: false, problems };

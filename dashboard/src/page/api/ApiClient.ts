@@ -1,38 +1,18 @@
-import type { ToolStats, TraceSummary } from '@overlap/shared';
-import type { AgentsBody, RunAgentBody, RunAgentRequest } from './AgentsBody.js';
+import type {
+  AgentsResponse,
+  ExportFormat,
+  ForwardResponse,
+  InfoResponse,
+  RunAgentRequest,
+  RunAgentResponse,
+  StatsResponse,
+  TraceListResponse,
+} from '@overlap/shared';
 import { ApiError } from './ApiError.js';
 import type { PageConfig } from './pageConfig.js';
 
-/** Body of `GET /api/traces` (see the dashboard README). */
-export interface TraceListBody {
-  traces: TraceSummary[];
-  nextCursor: string | null;
-}
-
-/** Body of `GET /api/stats`. */
-export interface StatsBody {
-  tools: ToolStats[];
-  traceCount: number;
-  store: { traces: number; spans: number; inFlightSpans: number; maxTraces: number; maxSpans: number };
-}
-
-/** Body of `GET /api/info`. */
-export interface InfoBody {
-  /** The OTLP/HTTP URLs the server forwards to (Jaeger's, say); empty when it forwards nowhere. */
-  forwardTargets: string[];
-}
-
-/** The 202 answer of `POST /api/traces/:traceId/forward`. */
-export interface ForwardBody {
-  queued: true;
-  /** Spans of the trace sent. */
-  spans: number;
-  /** Where they go. */
-  targets: string[];
-}
-
 /**
- * The page's REST calls. Sends the page's token as `Authorization: Bearer`, and turns every failure
+ * The page's REST calls, typed by the REST bodies of `@overlap/shared` (the ones the server sends). Sends the page's token as `Authorization: Bearer`, and turns every failure
  * into an {@link ApiError}.
  *
  * @example
@@ -46,37 +26,37 @@ export class ApiClient {
   constructor(private readonly config: PageConfig) {}
 
   /** The newest traces, newest first. */
-  listTraces(limit: number, signal?: AbortSignal): Promise<TraceListBody> {
-    return this.request<TraceListBody>('GET', `api/traces?limit=${encodeURIComponent(String(limit))}`, undefined, signal);
+  listTraces(limit: number, signal?: AbortSignal): Promise<TraceListResponse> {
+    return this.request<TraceListResponse>('GET', `api/traces?limit=${encodeURIComponent(String(limit))}`, undefined, signal);
   }
 
   /** Per-tool figures over every stored trace. */
-  stats(signal?: AbortSignal): Promise<StatsBody> {
-    return this.request<StatsBody>('GET', 'api/stats', undefined, signal);
+  stats(signal?: AbortSignal): Promise<StatsResponse> {
+    return this.request<StatsResponse>('GET', 'api/stats', undefined, signal);
   }
 
   /** What the page needs to know about the server: its forward targets. */
-  info(signal?: AbortSignal): Promise<InfoBody> {
-    return this.request<InfoBody>('GET', 'api/info', undefined, signal);
+  info(signal?: AbortSignal): Promise<InfoResponse> {
+    return this.request<InfoResponse>('GET', 'api/info', undefined, signal);
   }
 
   /** The agents connected runners offer. */
-  agents(signal?: AbortSignal): Promise<AgentsBody> {
-    return this.request<AgentsBody>('GET', 'api/agents', undefined, signal);
+  agents(signal?: AbortSignal): Promise<AgentsResponse> {
+    return this.request<AgentsResponse>('GET', 'api/agents', undefined, signal);
   }
 
   /** Asks a runner to run an agent; resolves once the runner has accepted (its traces arrive later, live). */
-  runAgent(run: RunAgentRequest, signal?: AbortSignal): Promise<RunAgentBody> {
-    return this.request<RunAgentBody>('POST', 'api/agents/run', run, signal);
+  runAgent(run: RunAgentRequest, signal?: AbortSignal): Promise<RunAgentResponse> {
+    return this.request<RunAgentResponse>('POST', 'api/agents/run', run, signal);
   }
 
   /** Sends one stored trace to the server's forward targets. */
-  forwardTrace(traceId: string, signal?: AbortSignal): Promise<ForwardBody> {
-    return this.request<ForwardBody>('POST', `api/traces/${encodeURIComponent(traceId)}/forward`, undefined, signal);
+  forwardTrace(traceId: string, signal?: AbortSignal): Promise<ForwardResponse> {
+    return this.request<ForwardResponse>('POST', `api/traces/${encodeURIComponent(traceId)}/forward`, undefined, signal);
   }
 
   /** A download link for one trace's export (the token goes in the query: links cannot set headers). */
-  exportUrl(traceId: string, format: 'otlp' | 'jsonl' | 'jaeger'): string {
+  exportUrl(traceId: string, format: ExportFormat): string {
     const url = new URL(`api/traces/${encodeURIComponent(traceId)}/export`, this.config.baseUrl);
     url.searchParams.set('format', format);
     if (this.config.token !== undefined) url.searchParams.set('token', this.config.token);

@@ -1,4 +1,4 @@
-import type { ForwardBody } from '../api/ApiClient.js';
+import type { ForwardResponse } from '@overlap/shared';
 import { isApiError } from '../api/ApiError.js';
 import { element } from '../dom/element.js';
 
@@ -7,7 +7,7 @@ export interface TraceActionsDeps {
   /** The download URL of a trace's Jaeger UI file (`GET /api/traces/:traceId/export?format=jaeger`, token included). */
   jaegerFileUrl(traceId: string): string;
   /** Sends a trace to the server's forward targets (`POST /api/traces/:traceId/forward`). */
-  forward(traceId: string): Promise<ForwardBody>;
+  forward(traceId: string): Promise<ForwardResponse>;
 }
 
 /**

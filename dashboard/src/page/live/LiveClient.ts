@@ -1,30 +1,14 @@
-import type { SpanRecord, TraceSummary } from '@overlap/shared';
+import type { AgentsResponse, PageToServerEvents, ServerToPageEvents, SpansEvent, TracesEvent, WatchAck } from '@overlap/shared';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { AgentsBody } from '../api/AgentsBody.js';
 import type { PageConfig } from '../api/pageConfig.js';
-
-/** The server's `traces` event. */
-export interface TracesEvent {
-  traces: TraceSummary[];
-  evicted: string[];
-}
-
-/** The server's `spans` event. */
-export interface SpansEvent {
-  traceId: string;
-  spans: SpanRecord[];
-}
-
-/** The acknowledgement of `watch`. */
-export type WatchAck = { traceId: string; found: boolean; spans: SpanRecord[] } | { error: { code: string; message: string } };
 
 /** What {@link LiveClient} reports. */
 export interface LiveClientHandlers {
   onTraces(event: TracesEvent): void;
   onSpans(event: SpansEvent): void;
   /** A runner registered or left: every connected runner and the agents it offers. */
-  onAgents?(event: AgentsBody): void;
+  onAgents?(event: AgentsResponse): void;
   /** Connected (again): the page should reload what it shows and watch its trace again. */
   onConnect(): void;
   /** Lost the connection, or could not connect (the reason, such as `unauthorized: ...`). */
@@ -32,7 +16,8 @@ export interface LiveClientHandlers {
 }
 
 /**
- * The page's socket.io connection to the server's default namespace (see the dashboard README):
+ * The page's socket.io connection to the server's default namespace, typed by the live channel's
+ * events in `@overlap/shared` (`ServerToPageEvents`, `PageToServerEvents`; see the dashboard README):
  * `traces` summaries as traces change, `watch`/`unwatch` of one trace and its `spans` as they change,
  * and `agents` when a runner process registers or leaves.
  * Sends the page's token as `auth: { token }`; reconnects on its own.
@@ -44,7 +29,7 @@ export interface LiveClientHandlers {
  * ```
  */
 export class LiveClient {
-  private readonly socket: Socket;
+  private readonly socket: Socket<ServerToPageEvents, PageToServerEvents>;
 
   constructor(config: PageConfig, handlers: LiveClientHandlers) {
     this.socket = io(config.baseUrl.origin, {
@@ -53,9 +38,9 @@ export class LiveClient {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
     });
-    this.socket.on('traces', (event: TracesEvent) => handlers.onTraces(event));
-    this.socket.on('spans', (event: SpansEvent) => handlers.onSpans(event));
-    this.socket.on('agents', (event: AgentsBody) => handlers.onAgents?.(event));
+    this.socket.on('traces', (event) => handlers.onTraces(event));
+    this.socket.on('spans', (event) => handlers.onSpans(event));
+    this.socket.on('agents', (event) => handlers.onAgents?.(event));
     this.socket.on('connect', () => handlers.onConnect());
     this.socket.on('disconnect', (reason: string) => handlers.onDisconnect(reason));
     this.socket.on('connect_error', (error: Error) => handlers.onDisconnect(error.message));
@@ -68,7 +53,7 @@ export class LiveClient {
 
   /** Starts watching a trace; resolves with its spans so far. */
   watch(traceId: string): Promise<WatchAck> {
-    return new Promise((resolve) => this.socket.emit('watch', { traceId }, (ack: WatchAck) => resolve(ack)));
+    return new Promise((resolve) => this.socket.emit('watch', { traceId }, (ack) => resolve(ack)));
   }
 
   /** Stops watching a trace. */

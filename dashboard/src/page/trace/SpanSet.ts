@@ -1,5 +1,5 @@
+import { compareSpanVersions, spanVersionKey } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
-import { spanVersionKey } from './spanVersionKey.js';
 
 /** What {@link SpanSet.add} changed. */
 export interface SpanSetChange {
@@ -13,8 +13,9 @@ export interface SpanSetChange {
  * The spans of one trace as the page holds them: one version per span, merged however the batches
  * arrive (the watch acknowledgement, then `spans` events that may repeat it, in flight or ended).
  *
- * Merge rule, as the server's store: a later version replaces a held one, except that an in-flight
- * version never replaces an ended one. Batches are never changed.
+ * Merge rule: `compareSpanVersions` from `@overlap/shared`, the rule the server's store and the trace
+ * assembly follow too (ended beats in flight, then the fuller version), so the page holds the version
+ * the server holds, whatever order the batches arrive in. Batches are never changed.
  *
  * @example
  * ```ts
@@ -43,9 +44,7 @@ export class SpanSet {
         added.push(span);
         continue;
       }
-      if (previous === span) continue;
-      if (previous.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined) continue;
-      if (sameVersion(previous, span)) continue;
+      if (compareSpanVersions(span, previous) <= 0) continue;
       this.byKey.set(key, span);
       replaced.push({ previous, next: span });
     }
@@ -61,16 +60,4 @@ export class SpanSet {
   get(key: string): SpanRecord | undefined {
     return this.byKey.get(key);
   }
-}
-
-/** Cheap check for the common repeat: the same span delivered again (same end, same counts). */
-function sameVersion(a: SpanRecord, b: SpanRecord): boolean {
-  return (
-    a.endTimeUnixNano === b.endTimeUnixNano &&
-    a.name === b.name &&
-    a.status.code === b.status.code &&
-    a.events.length === b.events.length &&
-    a.links.length === b.links.length &&
-    JSON.stringify(a.attributes) === JSON.stringify(b.attributes)
-  );
 }

@@ -1,6 +1,7 @@
 import { assembleTrace, summarizeTrace } from '@overlap/shared';
 import type { TraceSummary } from '@overlap/shared';
-import type { Disposer, TraceStore } from '../store/TraceStore.js';
+import type { Disposer } from '@overlap/shared';
+import type { TraceStore } from '../store/TraceStore.js';
 
 /**
  * Summaries (`summarizeTrace`) of the store's traces, computed on demand and cached until the trace

@@ -1,52 +1,46 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import { isHttpError } from '../errors/HttpError.js';
-import { sendJsonError } from '../http/jsonErrors.js';
-import { readLimitedBody } from '../ingest/readLimitedBody.js';
+import express, { Router } from 'express';
+import type { AgentsResponse, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
+import { HttpError } from '../errors/HttpError.js';
 import type { RunnerRegistry } from '../runners/RunnerRegistry.js';
 
 /** Largest `POST /api/agents/run` body. */
 const MAX_RUN_BODY_BYTES = 64 * 1024;
 
-const runBodySchema = z.strictObject({
-  runnerId: z.string().min(1).optional(),
-  agent: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).default({}),
-});
-
 /**
- * `GET /api/agents`: the agents connected runners offer (`{ runners: ConnectedRunner[] }`).
- * `POST /api/agents/run` with `{ runnerId?, agent, params }`: asks a runner to run the agent; 202 with
- * `{ accepted: true, runnerId, agent, params }` once the runner has accepted (its traces then arrive as usual).
+ * `GET /api/agents`: the agents connected runners offer (`AgentsResponse`).
+ * `POST /api/agents/run` with a `RunAgentRequest` (`{ runnerId?, agent, params }`): asks a runner to run
+ * the agent; 202 with a `RunAgentResponse` once the runner has accepted (its traces then arrive as usual).
+ * The body is read by express's JSON parser (limit 64 KiB, gzip inflated); its errors, like every
+ * {@link HttpError} here, become `{ error: { code, message } }` in the API's error handler.
  */
 export function agentRoutes(registry: Pick<RunnerRegistry, 'list' | 'requestRun'>): Router {
   const router = Router();
   router.get('/agents', (_req, res) => {
-    res.json({ runners: registry.list() });
+    const body: AgentsResponse = { runners: registry.list() };
+    res.json(body);
   });
-  router.post('/agents/run', async (req, res) => {
-    let raw: unknown;
-    try {
-      const body = await readLimitedBody(req, MAX_RUN_BODY_BYTES);
-      raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      if (isHttpError(error)) sendJsonError(res, error.status, error.code, error.message);
-      else sendJsonError(res, 400, 'invalid_body', `the body is not valid JSON: ${(error as Error).message}`);
-      return;
-    }
-    const parsed = runBodySchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      sendJsonError(res, 400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
-      return;
-    }
-    try {
-      const result = await registry.requestRun(parsed.data);
-      res.status(202).json({ accepted: true, ...result });
-    } catch (error) {
-      if (isHttpError(error)) sendJsonError(res, error.status, error.code, error.message);
-      else throw error;
-    }
+  router.post('/agents/run', express.json({ limit: MAX_RUN_BODY_BYTES, type: () => true }), async (req, res) => {
+    const result: RunAgentResponse = await registry.requestRun(readRunRequest(req.body));
+    res.status(202).json(result);
   });
   return router;
+}
+
+/** Checks a run request's shape; the parameters' values are checked against the agent by the registry. */
+function readRunRequest(body: unknown): RunAgentRequest {
+  const given = body ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw invalidBody('body', 'an object', given);
+  const { runnerId, agent, params, ...rest } = given as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw invalidBody(unknown, 'no such field (known: runnerId, agent, params)', unknown);
+  if (runnerId !== undefined && (typeof runnerId !== 'string' || runnerId === '')) throw invalidBody('runnerId', 'a non-empty string', runnerId);
+  if (typeof agent !== 'string' || agent === '') throw invalidBody('agent', 'a non-empty string', agent);
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+    throw invalidBody('params', 'an object of numbers by parameter name', params);
+  }
+  return { agent, ...(runnerId === undefined ? {} : { runnerId }), params: (params ?? {}) as Record<string, number> };
+}
+
+function invalidBody(field: string, expected: string, received: unknown): HttpError {
+  return new HttpError(400, 'invalid_body', `${field}: expected ${expected}, received ${JSON.stringify(received) ?? 'undefined'}`);
 }

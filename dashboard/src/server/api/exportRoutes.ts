@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { Response } from 'express';
 import {
   isInvalidOtlpRequestError,
@@ -10,37 +10,15 @@ import {
   spansToJsonl,
   spansToOtlp,
 } from '@overlap/shared';
-import type { SpanRecord } from '@overlap/shared';
+import type { ExportFormat, ImportResponse, SpanRecord } from '@overlap/shared';
 import { HttpError } from '../errors/HttpError.js';
-import { readLimitedBody } from '../ingest/readLimitedBody.js';
 import type { TraceStore } from '../store/TraceStore.js';
 import { invalidParameter, parseExportFormatQuery, parseExportQuery, parseTraceId } from './traceQuery.js';
-import type { ExportFormat } from './traceQuery.js';
 
 /** Options of {@link exportRoutes}. */
 export interface ExportRoutesOptions {
   /** Largest import body, as received and after gzip inflation, in bytes. */
   maxBodyBytes: number;
-}
-
-/** Body of `POST /api/import`. */
-export interface ImportResponse {
-  /** The format the body was read as. */
-  format: ExportFormat;
-  /** Valid spans read from the body. */
-  spans: number;
-  /** Distinct traces among them. */
-  traces: number;
-  /** Spans new to the store. */
-  added: number;
-  /** Spans that replaced a stored version (an in-flight one, or a different copy). */
-  updated: number;
-  /** Spans the store already held exactly. */
-  unchanged: number;
-  /** Spans refused: invalid in the file, or their trace alone filled the store. */
-  rejected: number;
-  /** What was wrong or odd in the file (invalid lines and spans, format warnings), at most 50 lines. */
-  problems: string[];
 }
 
 const MAX_PROBLEMS = 50;
@@ -89,10 +67,10 @@ export function exportRoutes(store: TraceStore, options: ExportRoutesOptions): R
     sendExport(res, format, spans, `overlap-${selected.length}-traces-${stamp}`);
   });
 
-  router.post('/import', async (req, res) => {
+  router.post('/import', express.raw({ type: () => true, limit: options.maxBodyBytes }), (req, res) => {
     const forced = req.query.format === undefined ? undefined : parseExportFormatQuery({ format: req.query.format });
     for (const name of Object.keys(req.query)) if (name !== 'format' && name !== 'token') throw invalidParameter(name, 'is not a parameter of this route (known: format)');
-    const text = (await readLimitedBody(req, options.maxBodyBytes)).toString('utf8');
+    const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const read = readTraceFile(text, forced);
     if (read.spans.length === 0 && read.problems.length > 0) {
       throw new HttpError(400, 'invalid_body', `no valid span in the ${read.format} body: ${read.problems.slice(0, 3).join('; ')}`);

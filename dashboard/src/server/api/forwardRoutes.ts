@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { spansToOtlp } from '@overlap/shared';
+import { readTraceId, spansToOtlp } from '@overlap/shared';
+import type { ForwardResponse, InfoResponse } from '@overlap/shared';
 import type { OtlpForwarder } from '../forward/OtlpForwarder.js';
 import { sendJsonError } from '../http/jsonErrors.js';
 import type { TraceStore } from '../store/TraceStore.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /**
  * `GET /api/info`: what the page needs to know about this server (`{ forwardTargets }`).
@@ -14,11 +13,12 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 export function forwardRoutes(store: TraceStore, forwarder: OtlpForwarder): Router {
   const router = Router();
   router.get('/info', (_req, res) => {
-    res.json({ forwardTargets: forwarder.stats().map((t) => t.url) });
+    const body: InfoResponse = { forwardTargets: forwarder.stats().map((t) => t.url) };
+    res.json(body);
   });
   router.post('/traces/:traceId/forward', (req, res) => {
-    const traceId = req.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(traceId)) {
+    const traceId = readTraceId(req.params.traceId);
+    if (traceId === undefined) {
       sendJsonError(res, 400, 'invalid_parameter', 'traceId: expected 32 hex characters');
       return;
     }
@@ -32,7 +32,8 @@ export function forwardRoutes(store: TraceStore, forwarder: OtlpForwarder): Rout
       return;
     }
     forwarder.forward(Buffer.from(JSON.stringify(spansToOtlp(spans))), 'json');
-    res.status(202).json({ queued: true, spans: spans.length, targets: forwarder.stats().map((t) => t.url) });
+    const body: ForwardResponse = { queued: true, spans: spans.length, targets: forwarder.stats().map((t) => t.url) };
+    res.status(202).json(body);
   });
   return router;
 }

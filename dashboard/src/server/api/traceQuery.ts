@@ -1,4 +1,5 @@
-import { Outcome } from '@overlap/shared';
+import { Outcome, TRACE_ID_PATTERN, readTraceId } from '@overlap/shared';
+import type { ExportFormat } from '@overlap/shared';
 import { z } from 'zod';
 import { HttpError } from '../errors/HttpError.js';
 import type { TraceFilter, TraceKey } from '../store/TraceStore.js';
@@ -10,8 +11,6 @@ export const MAX_TRACE_LIMIT = 500;
 
 /** Query parameters every route accepts besides its own (the token is read by the auth layer). */
 const ALWAYS_ALLOWED = new Set(['token']);
-
-const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 
 const text = z.string().min(1, 'must not be empty');
 const nonNegativeNumber = z
@@ -62,9 +61,6 @@ export interface TraceListQuery {
   after: TraceKey | undefined;
 }
 
-/** The formats traces are exported in. */
-export type ExportFormat = 'otlp' | 'jsonl' | 'jaeger';
-
 /**
  * Parses the query of `GET /api/traces`.
  *
@@ -97,10 +93,9 @@ export function parseExportFormatQuery(query: unknown): ExportFormat {
  * @throws {@link HttpError} 400 `invalid_parameter` naming `parameter`.
  */
 export function parseTraceId(value: unknown, parameter = 'traceId'): string {
-  if (typeof value !== 'string' || !TRACE_ID.test(value)) {
-    throw invalidParameter(parameter, 'must be 32 hex characters');
-  }
-  return value.toLowerCase();
+  const traceId = readTraceId(value);
+  if (traceId === undefined) throw invalidParameter(parameter, 'must be 32 hex characters');
+  return traceId;
 }
 
 /** Encodes a {@link TraceKey} as the opaque `cursor` of the next page. */
@@ -111,7 +106,7 @@ export function encodeCursor(key: TraceKey): string {
 function decodeCursor(cursor: string): TraceKey {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^\d+$/.test(value[0]) && typeof value[1] === 'string' && TRACE_ID.test(value[1])) {
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^\d+$/.test(value[0]) && typeof value[1] === 'string' && TRACE_ID_PATTERN.test(value[1])) {
       return { startTimeUnixNano: value[0], traceId: value[1] };
     }
   } catch {

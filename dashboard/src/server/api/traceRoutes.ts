@@ -1,38 +1,10 @@
 import { Router } from 'express';
 import { assembleTrace, toolStats } from '@overlap/shared';
-import type { SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+import type { SpanRecord, StatsResponse, TraceListResponse, TraceResponse, TraceSummary } from '@overlap/shared';
 import { HttpError } from '../errors/HttpError.js';
-import type { TraceStore, TraceStoreStats } from '../store/TraceStore.js';
+import type { TraceStore } from '../store/TraceStore.js';
 import type { TraceSummaries } from './TraceSummaries.js';
 import { encodeCursor, parseTraceFilterQuery, parseTraceId, parseTraceListQuery } from './traceQuery.js';
-
-/** Body of `GET /api/traces`. */
-export interface TraceListResponse {
-  /** Summaries of the matching traces, newest start first. */
-  traces: TraceSummary[];
-  /** Pass as `cursor` to get the next page; `null` on the last page. */
-  nextCursor: string | null;
-}
-
-/** Body of `GET /api/traces/:traceId`. */
-export interface TraceResponse {
-  traceId: string;
-  /** The trace's spans as stored (in arrival order). */
-  spans: SpanRecord[];
-  /** What `assembleTrace` had to repair (orphans, duplicates, clamped ends...), one line per kind. */
-  warnings: string[];
-  summary: TraceSummary;
-}
-
-/** Body of `GET /api/stats`. */
-export interface StatsResponse {
-  /** Per-tool (and per-model) figures over the matching traces' spans (`toolStats`). */
-  tools: ToolStats[];
-  /** How many traces matched and were counted. */
-  traceCount: number;
-  /** The store's sizes, limits and eviction counters. */
-  store: TraceStoreStats;
-}
 
 /**
  * `GET /api/traces`, `GET /api/traces/:traceId` and `GET /api/stats`. See the package README for

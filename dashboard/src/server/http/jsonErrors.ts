@@ -1,15 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { ApiErrorBody } from '@overlap/shared';
 import { isHttpError } from '../errors/HttpError.js';
-
-/** The body of every JSON error the dashboard sends. */
-export interface JsonErrorBody {
-  error: {
-    /** Stable, machine-readable code, such as `invalid_parameter`, `not_found`, `unauthorized`. */
-    code: string;
-    /** What went wrong, for people; names the parameter at fault when there is one. */
-    message: string;
-  };
-}
+import { bodyParserFailure } from './bodyParserErrors.js';
 
 /**
  * Sends `{ error: { code, message } }` with the given status.
@@ -20,11 +12,14 @@ export interface JsonErrorBody {
  * ```
  */
 export function sendJsonError(res: Response, status: number, code: string, message: string): void {
-  const body: JsonErrorBody = { error: { code, message } };
+  const body: ApiErrorBody = { error: { code, message } };
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
 
-/** Express error handler: an `HttpError` becomes its status and code, anything else a 500 `internal`. */
+/**
+ * Express error handler of the REST API: an `HttpError` becomes its status and code, a refusal of
+ * express's body parsers its status and code (see {@link bodyParserFailure}), anything else a 500 `internal`.
+ */
 export function jsonErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {
     next(error);
@@ -36,7 +31,12 @@ export function jsonErrorHandler(error: unknown, _req: Request, res: Response, n
     sendJsonError(res, error.status, error.code, error.message);
     return;
   }
-  // express.json and friends set `status` on their errors (400 for bad JSON, 413 for too large).
+  const failure = bodyParserFailure(error);
+  if (failure !== undefined) {
+    if (failure.status === 413) res.setHeader('Connection', 'close');
+    sendJsonError(res, failure.status, failure.code, failure.message);
+    return;
+  }
   const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
   if (status >= 400 && status < 500) {
     sendJsonError(res, status, status === 413 ? 'payload_too_large' : 'bad_request', error instanceof Error ? error.message : String(error));

@@ -1,11 +1,10 @@
-import { Router } from 'express';
-import type { Request, Response } from 'express';
+import express, { Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { isInvalidOtlpRequestError, otlpToSpans } from '@overlap/shared';
 import type { OtlpExportTraceServiceResponse, OtlpRejectedSpan } from '@overlap/shared';
-import { isHttpError } from '../errors/HttpError.js';
+import { bodyParserFailure } from '../http/bodyParserErrors.js';
 import type { TraceStore } from '../store/TraceStore.js';
 import { decodeOtlpProtobufRequest } from './otlpProtobuf.js';
-import { readLimitedBody } from './readLimitedBody.js';
 import { RpcCode, otlpEncodingOf, sendExportResponse, sendRpcStatus } from './rpcStatus.js';
 import type { OtlpEncoding } from './rpcStatus.js';
 
@@ -37,13 +36,14 @@ const MAX_REASONS_IN_MESSAGE = 5;
 /**
  * The OTLP/HTTP trace receiver, `POST /v1/traces`, as the OTLP specification describes it:
  *
- * - bodies `application/x-protobuf` or `application/json` (else 415), `Content-Encoding: gzip` or
- *   identity (else 415);
+ * - bodies `application/x-protobuf` or `application/json` (else 415);
  * - success: 200 with an `ExportTraceServiceResponse` in the request's encoding, with `partialSuccess`
  *   (`rejectedSpans`, `errorMessage`) when some spans were refused;
  * - a body that cannot be decoded: 400 with a `google.rpc.Status` (and a `google.rpc.BadRequest` detail
  *   naming the bad field, when there is one) in the request's encoding;
- * - a body past `maxBodyBytes`, received or inflated: 413, found while streaming.
+ * - a body past `maxBodyBytes` after inflation (gzip, deflate or brotli): 413; an unsupported
+ *   `Content-Encoding`: 415; a corrupt compressed body: 400. Bodies are read by express's own raw body
+ *   parser, whose refusals one error handler turns into a `google.rpc.Status`.
  *
  * A refused request changes nothing in the store.
  *
@@ -54,45 +54,57 @@ const MAX_REASONS_IN_MESSAGE = 5;
  */
 export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, counters: OtlpIngestCounters): Router {
   const router = Router();
-  router.post('/v1/traces', async (req: Request, res: Response) => {
-    const encoding = otlpEncodingOf(req.headers['content-type']);
-    if (encoding === undefined) {
+  const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes });
+  router.post(
+    '/v1/traces',
+    (req: Request, res: Response, next: NextFunction) => {
+      if (otlpEncodingOf(req.headers['content-type']) !== undefined) {
+        next();
+        return;
+      }
       counters.failedRequests++;
       discardBody(req, res, options.maxBodyBytes);
       const received = req.headers['content-type'] === undefined ? 'none' : JSON.stringify(req.headers['content-type']);
       sendRpcStatus(res, 'json', 415, RpcCode.INVALID_ARGUMENT, `Content-Type must be application/x-protobuf or application/json, received ${received}`);
+    },
+    readBody,
+    (req: Request, res: Response) => {
+      const encoding = otlpEncodingOf(req.headers['content-type'])!;
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let spans: ReturnType<typeof otlpToSpans>;
+      try {
+        spans = otlpToSpans(decode(body, encoding));
+      } catch (error) {
+        counters.failedRequests++;
+        sendBadRequest(res, encoding, error);
+        return;
+      }
+      options.onIngest?.(body, encoding);
+      const added = store.add(spans.spans);
+      const rejected: OtlpRejectedSpan[] = [...spans.rejected];
+      if (added.dropped > 0) {
+        rejected.push(...Array.from({ length: added.dropped }, () => ({ reason: 'the trace alone fills the store (maxSpans)' })));
+      }
+      counters.requests++;
+      counters.acceptedSpans += added.added + added.updated + added.unchanged;
+      counters.rejectedSpans += rejected.length;
+      const response: OtlpExportTraceServiceResponse =
+        rejected.length === 0 ? {} : { partialSuccess: { rejectedSpans: String(rejected.length), errorMessage: describeRejections(rejected) } };
+      sendExportResponse(res, encoding, response);
+    },
+  );
+  // The one place a refused body becomes an answer: express's body parser found it too large (413),
+  // compressed in an unsupported way (415) or unreadable (400); OTLP/HTTP wants a google.rpc.Status.
+  router.use('/v1/traces', (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const failure = bodyParserFailure(error);
+    if (failure === undefined || res.headersSent) {
+      next(error);
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readLimitedBody(req, options.maxBodyBytes);
-    } catch (error) {
-      counters.failedRequests++;
-      if (!isHttpError(error)) throw error;
-      if (error.status === 413) res.setHeader('Connection', 'close');
-      sendRpcStatus(res, encoding, error.status, error.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT, error.message);
-      return;
-    }
-    let spans: ReturnType<typeof otlpToSpans>;
-    try {
-      spans = otlpToSpans(decode(body, encoding));
-    } catch (error) {
-      counters.failedRequests++;
-      sendBadRequest(res, encoding, error);
-      return;
-    }
-    options.onIngest?.(body, encoding);
-    const added = store.add(spans.spans);
-    const rejected: OtlpRejectedSpan[] = [...spans.rejected];
-    if (added.dropped > 0) {
-      rejected.push(...Array.from({ length: added.dropped }, () => ({ reason: 'the trace alone fills the store (maxSpans)' })));
-    }
-    counters.requests++;
-    counters.acceptedSpans += added.added + added.updated + added.unchanged;
-    counters.rejectedSpans += rejected.length;
-    const response: OtlpExportTraceServiceResponse =
-      rejected.length === 0 ? {} : { partialSuccess: { rejectedSpans: String(rejected.length), errorMessage: describeRejections(rejected) } };
-    sendExportResponse(res, encoding, response);
+    counters.failedRequests++;
+    if (failure.status === 413) res.setHeader('Connection', 'close');
+    const code = failure.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT;
+    sendRpcStatus(res, otlpEncodingOf(req.headers['content-type']) ?? 'json', failure.status, code, failure.message);
   });
   return router;
 }

@@ -32,25 +32,10 @@ export function decodeOtlpProtobufRequest(bytes: Uint8Array): OtlpExportTraceSer
   return { resourceSpans: list(message.resourceSpans).map(toResourceSpans) };
 }
 
-/**
- * Encodes an OTLP/JSON-shaped `ExportTraceServiceRequest` as binary protobuf. The dashboard itself only
- * decodes requests; this is for tests and benchmarks that play a sender.
- */
-export function encodeOtlpProtobufRequest(request: OtlpExportTraceServiceRequest): Uint8Array {
-  const type = OtlpProtoTypes.ExportTraceServiceRequest;
-  return type.encode(type.fromObject(withIdBytes(request) as Decoded)).finish();
-}
-
 /** Encodes an `ExportTraceServiceResponse` as binary protobuf. */
 export function encodeOtlpProtobufResponse(response: OtlpExportTraceServiceResponse): Uint8Array {
   const type = OtlpProtoTypes.ExportTraceServiceResponse;
   return type.encode(type.fromObject(response as Decoded)).finish();
-}
-
-/** Decodes a binary `ExportTraceServiceResponse` (for tests and clients). */
-export function decodeOtlpProtobufResponse(bytes: Uint8Array): OtlpExportTraceServiceResponse {
-  const type = OtlpProtoTypes.ExportTraceServiceResponse;
-  return type.toObject(type.decode(bytes), { longs: String }) as OtlpExportTraceServiceResponse;
 }
 
 function toResourceSpans(m: Decoded): OtlpResourceSpans {
@@ -178,24 +163,4 @@ function decimal(value: unknown): string {
   if (high === 0 && low >= 0) return String(low);
   const bits = (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
   return (unsigned === true ? bits : BigInt.asIntN(64, bits)).toString();
-}
-
-/** Copies a JSON-shaped request with hex ids turned into bytes, as protobufjs `fromObject` expects. */
-function withIdBytes(request: OtlpExportTraceServiceRequest): unknown {
-  const idBytes = (id: string | undefined): Buffer | undefined => (id === undefined || id === '' ? undefined : Buffer.from(id, 'hex'));
-  return {
-    resourceSpans: (request.resourceSpans ?? []).map((rs) => ({
-      ...rs,
-      scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({
-        ...ss,
-        spans: (ss.spans ?? []).map((span) => ({
-          ...span,
-          traceId: idBytes(span.traceId),
-          spanId: idBytes(span.spanId),
-          parentSpanId: idBytes(span.parentSpanId),
-          links: (span.links ?? []).map((link) => ({ ...link, traceId: idBytes(link.traceId), spanId: idBytes(link.spanId) })),
-        })),
-      })),
-    })),
-  };
 }

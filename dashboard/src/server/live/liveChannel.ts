@@ -1,49 +1,24 @@
-import { otlpToSpans } from '@overlap/shared';
-import type { SpanRecord } from '@overlap/shared';
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { Disposer, TraceStore, TraceStoreChange } from '../store/TraceStore.js';
-
-/** The namespace runner processes connect to. */
-export const RUNNERS_NAMESPACE = '/runners';
-
-/** What the server emits as `traces` to page clients. */
-export interface TracesEvent<Summary> {
-  /** Summaries of traces that changed since the last `traces` event. */
-  traces: Summary[];
-  /** Ids of traces evicted from the store since the last `traces` event. */
-  evicted: string[];
-}
-
-/** What the server emits as `spans` to clients watching a trace. */
-export interface SpansEvent {
-  traceId: string;
-  /** New or updated spans of the trace since the last `spans` event (merge them by span id). */
-  spans: SpanRecord[];
-}
-
-/** The acknowledgement of a `watch`. */
-export type WatchAck = { traceId: string; found: boolean; spans: SpanRecord[] } | { error: { code: string; message: string } };
-
-/** The acknowledgement of a runner's `span-starts`. */
-export type SpanStartsAck = { accepted: number; rejected: number } | { error: { code: string; message: string } };
+import { otlpToSpans, readTraceId, spanVersionKey } from '@overlap/shared';
+import type { Disposer, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck } from '@overlap/shared';
+import type { TraceStore, TraceStoreChange } from '../store/TraceStore.js';
+import { runnersNamespace } from './DashboardIo.js';
+import type { DashboardIo, PageSocket, PagesNamespace, RunnerSocket } from './DashboardIo.js';
 
 /** Options of {@link attachLiveChannel}. */
-export interface LiveChannelOptions<Summary> {
+export interface LiveChannelOptions {
   /** Summary of a stored trace, sent in `traces` events. */
-  summarize: (traceId: string) => { summary: Summary; stale: boolean } | undefined;
+  summarize: (traceId: string) => { summary: TraceSummary; stale: boolean } | undefined;
   /** Most frequent `traces` emission, in milliseconds. */
   tracesIntervalMs: number;
   /** Most frequent `spans` emission per trace, in milliseconds. */
   spansIntervalMs: number;
 }
 
-const TRACE_ID = /^[0-9a-fA-F]{32}$/;
-
 /**
  * Wires the store to socket.io.
  *
  * Page clients (default namespace):
- * - receive `traces` ({@link TracesEvent}): summaries of the traces that changed, at most one event every
+ * - receive `traces` (`TracesEvent`): summaries of the traces that changed, at most one event every
  *   `tracesIntervalMs`;
  * - emit `watch` `{ traceId }` with an acknowledgement callback, which answers {@link WatchAck} with the
  *   whole trace, and then receive `spans` ({@link SpansEvent}) with that trace's new and updated spans,
@@ -62,9 +37,9 @@ const TRACE_ID = /^[0-9a-fA-F]{32}$/;
  * const detach = attachLiveChannel(io, store, { summarize: (id) => summaries.forLive(id), tracesIntervalMs: 100, spansIntervalMs: 50 });
  * ```
  */
-export function attachLiveChannel<Summary>(io: Server, store: TraceStore, options: LiveChannelOptions<Summary>): Disposer {
+export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: LiveChannelOptions): Disposer {
   const pages = io.of('/');
-  const runners = io.of(RUNNERS_NAMESPACE);
+  const runners = runnersNamespace(io);
   const changedTraces = new Set<string>();
   const evictedTraces = new Set<string>();
   const pendingSpans = new Map<string, Map<string, SpanRecord>>();
@@ -83,7 +58,7 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
       evictedTraces.clear();
       return;
     }
-    const traces: Summary[] = [];
+    const traces: TraceSummary[] = [];
     const refresh = new Set<string>();
     for (const traceId of changedTraces) {
       const answer = options.summarize(traceId);
@@ -93,7 +68,7 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
       if (answer.stale) refresh.add(traceId);
     }
     awaitingRefresh = refresh;
-    const event: TracesEvent<Summary> = { traces, evicted: [...evictedTraces] };
+    const event: TracesEvent = { traces, evicted: [...evictedTraces] };
     changedTraces.clear();
     evictedTraces.clear();
     if (event.traces.length > 0 || event.evicted.length > 0) pages.emit('traces', event);
@@ -128,8 +103,8 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
         spans = new Map();
         pendingSpans.set(traceId, spans);
       }
-      for (const span of added) spans.set(versionKey(span), span);
-      for (const span of updated) spans.set(versionKey(span), span);
+      for (const span of added) spans.set(spanVersionKey(span), span);
+      for (const span of updated) spans.set(spanVersionKey(span), span);
     }
     if (tracesTimer === undefined && (changedTraces.size > 0 || evictedTraces.size > 0)) {
       tracesTimer = setTimeout(flushTraces, Math.max(0, lastTracesEmit + options.tracesIntervalMs - Date.now()));
@@ -140,7 +115,8 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
   };
   const stopListening = store.onChange(onChange);
 
-  const onPageConnection = (socket: Socket): void => {
+  const onPageConnection = (socket: PageSocket): void => {
+    // Payloads come off the network: typed by the contract, read as unknown until checked.
     socket.on('watch', (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (answer: WatchAck) => void) : () => {};
       const traceId = traceIdOf(payload);
@@ -159,7 +135,7 @@ export function attachLiveChannel<Summary>(io: Server, store: TraceStore, option
   };
   pages.on('connection', onPageConnection);
 
-  const onRunnerConnection = (socket: Socket): void => {
+  const onRunnerConnection = (socket: RunnerSocket): void => {
     socket.on('span-starts', (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (answer: SpanStartsAck) => void) : () => {};
       let result: ReturnType<typeof otlpToSpans>;
@@ -190,16 +166,10 @@ function roomOf(traceId: string): string {
   return `trace:${traceId}`;
 }
 
-function hasWatchers(pages: Namespace, traceId: string): boolean {
+function hasWatchers(pages: PagesNamespace, traceId: string): boolean {
   return (pages.adapter.rooms.get(roomOf(traceId))?.size ?? 0) > 0;
 }
 
 function traceIdOf(payload: unknown): string | undefined {
-  const traceId = typeof payload === 'object' && payload !== null ? (payload as { traceId?: unknown }).traceId : undefined;
-  return typeof traceId === 'string' && TRACE_ID.test(traceId) ? traceId.toLowerCase() : undefined;
-}
-
-/** Versions of one span share this key, so a batch keeps only the latest. */
-function versionKey(span: SpanRecord): string {
-  return `${span.spanId}\u0000${span.parentSpanId ?? ''}\u0000${span.startTimeUnixNano}`;
+  return readTraceId(typeof payload === 'object' && payload !== null ? (payload as { traceId?: unknown }).traceId : undefined);
 }

@@ -1,6 +1,5 @@
-import { GenAiAttributes, compareNanos, msToNanos, nanosToMs, spanOutcome, spanPhase } from '@overlap/shared';
-import type { SpanRecord } from '@overlap/shared';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { EventChannel, GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
+import type { Disposer, SpanRecord, TraceStoreStats } from '@overlap/shared';
 
 /** Default of {@link TraceStoreOptions.maxSpans}. */
 export const DEFAULT_MAX_SPANS = 200_000;
@@ -115,24 +114,6 @@ export interface TraceStoreAddResult {
   evictedTraces: number;
 }
 
-/** Counters of the store. */
-export interface TraceStoreStats {
-  traces: number;
-  spans: number;
-  inFlightSpans: number;
-  maxTraces: number;
-  maxSpans: number;
-  /** Traces evicted since the store was made. */
-  evictedTraces: number;
-  /** Spans evicted with those traces. */
-  evictedSpans: number;
-  /** Spans refused because their own trace alone filled `maxSpans`. */
-  droppedSpans: number;
-}
-
-/** A function that stops a listener. */
-export type Disposer = () => void;
-
 type Facet = 'service' | 'agent' | 'tool' | 'outcome';
 const FACETS: readonly Facet[] = ['service', 'agent', 'tool', 'outcome'];
 
@@ -153,9 +134,9 @@ interface TraceEntry {
 
 /**
  * The dashboard's in-memory trace store. It merges spans of a trace however they arrive (split over
- * requests, late, out of order), replaces an in-flight span (no end) with its ended version (a version
- * of a span has the same span id, parent and start time; two different spans sharing an id are both
- * kept, for `assembleTrace` to rename), indexes
+ * requests, late, out of order), keeps one version of each span by `compareSpanVersions` (an in-flight span, no end, is replaced by its
+ * ended version; a version of a span has the same span id, parent and start time; two different spans
+ * sharing an id are both kept, for `assembleTrace` to rename), indexes
  * traces by service, agent (`gen_ai.agent.name`), tool (`gen_ai.tool.name`), outcome (`spanOutcome`)
  * and start time, and stays within `maxSpans` and `maxTraces` by evicting the least
  * recently active whole traces. Each {@link TraceStore.add} that changes something is reported to the
@@ -178,8 +159,7 @@ export class TraceStore {
   /** Filed traces ordered by (start, id), oldest first. */
   private readonly byStart: TraceEntry[] = [];
   private readonly facetIndex = new Map<Facet, Map<string, Set<string>>>(FACETS.map((facet) => [facet, new Map()]));
-  private readonly listeners = new Set<(change: TraceStoreChange) => void>();
-  private readonly onError: (error: unknown) => void;
+  private readonly changes: EventChannel<TraceStoreChange>;
   private spanCount = 0;
   private inFlightCount = 0;
   private evictedTraceCount = 0;
@@ -194,12 +174,13 @@ export class TraceStore {
   readonly maxTraces: number;
 
   constructor(options: TraceStoreOptions = {}) {
-    this.maxSpans = positiveInteger('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS);
-    this.maxTraces = positiveInteger('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES);
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new InvalidOptionError('TraceStore.onError', 'expected a function');
-    }
-    this.onError = options.onError ?? ((error) => console.error('TraceStore: a change listener threw', error));
+    this.maxSpans = validateOption.integer('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS, 1);
+    this.maxTraces = validateOption.integer('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES, 1);
+    const onError =
+      options.onError === undefined
+        ? (error: unknown) => console.error('TraceStore: a change listener threw', error)
+        : validateOption.func<(error: unknown) => void>('TraceStore.onError', options.onError);
+    this.changes = new EventChannel({ onError });
   }
 
   /** Number of traces stored. */
@@ -222,9 +203,11 @@ export class TraceStore {
   }
 
   /**
-   * Adds spans, merging them into their traces. A span whose trace and span id are already stored
-   * replaces the stored one when that one is in flight or differs; an in-flight copy of a span that has
-   * already ended is ignored. Makes room by evicting the least recently active other traces.
+   * Adds spans, merging them into their traces. A new version of a stored span (same span id, parent
+   * and start) replaces the stored one only when it wins by `compareSpanVersions`, the rule the trace
+   * assembly and the page follow too (ended beats in flight, then the fuller version), so the store
+   * holds the same version whatever order the versions arrive in. Makes room by evicting the least
+   * recently active other traces.
    */
   add(spans: readonly SpanRecord[]): TraceStoreAddResult {
     const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, evictedTraces: 0 };
@@ -246,7 +229,7 @@ export class TraceStore {
         const slot = slotOf(entry, span);
         const existing = entry.spans.get(slot);
         if (existing !== undefined) {
-          if (!replaces(span, existing)) {
+          if (compareSpanVersions(span, existing) <= 0) {
             result.unchanged++;
             continue;
           }
@@ -348,20 +331,11 @@ export class TraceStore {
    * @returns a function that removes the listener.
    */
   onChange(listener: (change: TraceStoreChange) => void): Disposer {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.changes.on(listener);
   }
 
   private emit(change: TraceStoreChange): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.onError(error);
-      }
-    }
+    this.changes.emit(change);
   }
 
   /** Evicts the least recently active trace other than `keep`; false when there is none. */
@@ -500,12 +474,6 @@ function slotOf(entry: TraceEntry, span: SpanRecord): string {
   return `${span.spanId}\u0000${span.parentSpanId ?? ''}\u0000${span.startTimeUnixNano}`;
 }
 
-/** Whether `incoming` should replace `stored`, another version of the same span. */
-function replaces(incoming: SpanRecord, stored: SpanRecord): boolean {
-  if (stored.endTimeUnixNano !== undefined && incoming.endTimeUnixNano === undefined) return false;
-  return JSON.stringify(incoming) !== JSON.stringify(stored);
-}
-
 function extendTimes(entry: TraceEntry, span: SpanRecord): void {
   if (entry.minStart === '' || compareNanos(span.startTimeUnixNano, entry.minStart) < 0) entry.minStart = span.startTimeUnixNano;
   if (entry.maxStart === '' || compareNanos(span.startTimeUnixNano, entry.maxStart) > 0) entry.maxStart = span.startTimeUnixNano;
@@ -586,11 +554,4 @@ function groupByTrace(spans: readonly SpanRecord[]): Map<string, SpanRecord[]> {
     else group.push(span);
   }
   return groups;
-}
-
-function positiveInteger(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `expected an integer >= 1, received ${String(value)}`);
-  }
-  return value;
 }

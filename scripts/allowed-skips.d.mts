@@ -1,0 +1,3 @@
+import type { AllowedSkip } from './summarizeTestReports.mjs';
+
+export const allowedSkips: readonly AllowedSkip[];
