@@ -99,9 +99,17 @@ describe('timeouts', () => {
     expect(pool.reclaimedRunning).toBe(1);
     expect(t.warnings).toHaveLength(1);
     expect(t.warnings[0]).toContain('keeps its permit until it settles');
+    // The bodies still run, so their abandoned spans stay open, with the reclaim as an event on each.
+    const open = [...t.recorder.open].filter((s) => s.name === 'abandoned never');
+    expect(open).toHaveLength(2);
+    const refusedBy = open.map((s) => s.events.find((e) => e.name === 'overlap.permit.reclaimed')?.attributes?.['overlap.permit.refused_by']);
+    expect(refusedBy).toEqual([[], ['pool']]);
+    // Until the runner stops watching them (abandonedSpanMaxMs, 60 s by default).
+    await vi.advanceTimersByTimeAsync(60_000);
     const abandoned = t.byName('abandoned never');
     expect(abandoned).toHaveLength(2);
     expect(abandoned.every((s) => s.attributes['overlap.body.settled'] === false)).toBe(true);
+    expect(abandoned.every((s) => s.events.some((e) => e.name === 'overlap.body.unwatched'))).toBe(true);
     expect(t.recorder.open.size).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import type { TimerHandle } from '../timing/Clock.js';
+import type { TimerHandle } from '../Clock.js';
 import { validateOption } from '../validateOption.js';
 import type { GateWaiter, Permit } from './Gate.js';
 import { LocalGate, type LocalGateOptions } from './LocalGate.js';

@@ -1,12 +1,12 @@
 import { QueueFullError } from '../errors/QueueFullError.js';
 import { QueueTimeoutError } from '../errors/QueueTimeoutError.js';
 import { GateBase, type Gate, type GateRejectEvent, type GateScope, type GateWaiter, type Permit } from '../gates/Gate.js';
-import type { Clock, TimerHandle } from '../timing/Clock.js';
-import { TimeoutScheduler } from '../timing/TimeoutScheduler.js';
+import type { Clock, TimerHandle } from '../Clock.js';
+import { TimeoutScheduler } from '../engine/TimeoutScheduler.js';
 import { GateUnavailableError, type GateUnavailableReason } from './GateUnavailableError.js';
-import type { ConnectionListener, GateScript, ScriptReply, SharedGateConnection } from './SharedGateConnection.js';
+import type { ConnectionListener, GateScript, ScriptReply, SharedGateConnection } from './engine/SharedGateConnection.js';
 import type { RedisDownPolicy, ResolvedSharedGateOptions } from './SharedGateOptions.js';
-import { Ticket, type TicketState } from './Ticket.js';
+import { Ticket, type TicketState } from './engine/Ticket.js';
 
 /**
  * How a shared gate serves calls now: through Redis (`shared`), through its local fallback while Redis is

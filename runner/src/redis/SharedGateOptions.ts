@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import { systemClock, type Clock } from '../timing/Clock.js';
+import { systemClock, type Clock } from '../Clock.js';
 import { validateOption } from '../validateOption.js';
 
 /**

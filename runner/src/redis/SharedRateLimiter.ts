@@ -2,7 +2,7 @@ import type { Gate, Permit } from '../gates/Gate.js';
 import { RateLimiter } from '../gates/RateLimiter.js';
 import { validateOption } from '../validateOption.js';
 import { SharedGate } from './SharedGate.js';
-import type { SharedGateConnection } from './SharedGateConnection.js';
+import type { SharedGateConnection } from './engine/SharedGateConnection.js';
 import { resolveSharedGateOptions, type SharedGateOptions } from './SharedGateOptions.js';
 
 /** Options of {@link SharedRateLimiter}; every process using the same name must pass the same values. */

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { SchemaIssue } from './errors/ToolInputError.js';
+import type { SchemaIssue } from '../errors/ToolInputError.js';
 
 /** A validated value, or every issue the schema found. */
 export type SchemaResult<T> = { value: T; issues?: undefined } | { issues: SchemaIssue[] };

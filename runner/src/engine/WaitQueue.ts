@@ -1,4 +1,4 @@
-import type { ScheduledTimeout, TimeoutTarget } from '../timing/TimeoutScheduler.js';
+import type { ScheduledTimeout, TimeoutTarget } from './TimeoutScheduler.js';
 
 /** One waiter's place in a {@link WaitQueue}. */
 export class WaitNode<T> implements TimeoutTarget {

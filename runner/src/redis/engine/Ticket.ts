@@ -1,5 +1,5 @@
-import type { GateWaiter } from '../gates/Gate.js';
-import type { ScheduledTimeout, TimeoutTarget } from '../timing/TimeoutScheduler.js';
+import type { GateWaiter } from '../../gates/Gate.js';
+import type { ScheduledTimeout, TimeoutTarget } from '../../engine/TimeoutScheduler.js';
 
 /**
  * Where a waiter at a shared gate stands:

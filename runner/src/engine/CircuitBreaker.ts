@@ -1,26 +1,4 @@
-import { validateOption } from './validateOption.js';
-
-/** When a tool's circuit opens and how it recovers. */
-export interface CircuitBreakerOptions {
-  /**
-   * Failures within `windowMs` that open the circuit.
-   * @defaultValue 5
-   */
-  failureThreshold?: number;
-  /**
-   * Window in which failures are counted.
-   * @defaultValue 10000
-   */
-  windowMs?: number;
-  /**
-   * Time the circuit stays open before one probe call is let through (half-open).
-   * @defaultValue 5000
-   */
-  halfOpenAfterMs?: number;
-}
-
-/** State of a circuit breaker. */
-export type CircuitState = 'closed' | 'open' | 'half_open';
+import type { CircuitBreakerPolicy, CircuitState } from '../CircuitBreakerOptions.js';
 
 /** A change of state, as reported to the span of the call that caused it. */
 export interface CircuitStateChange {
@@ -42,11 +20,11 @@ export class CircuitBreaker {
   #openedAt = 0;
   #probeInFlight = false;
 
-  constructor(options: CircuitBreakerOptions, option: string) {
-    validateOption.object(option, options);
-    this.failureThreshold = validateOption.integer(`${option}.failureThreshold`, options.failureThreshold ?? 5, 1);
-    this.windowMs = validateOption.finite(`${option}.windowMs`, options.windowMs ?? 10_000, 1);
-    this.halfOpenAfterMs = validateOption.finite(`${option}.halfOpenAfterMs`, options.halfOpenAfterMs ?? 5_000, 0);
+  /** @param policy - options `defineTool` already checked, so building a breaker never throws */
+  constructor(policy: CircuitBreakerPolicy) {
+    this.failureThreshold = policy.failureThreshold;
+    this.windowMs = policy.windowMs;
+    this.halfOpenAfterMs = policy.halfOpenAfterMs;
   }
 
   get state(): CircuitState {

@@ -1,5 +1,4 @@
-/** Removes the listener it was returned for. Calling it twice does nothing. */
-export type Disposer = () => void;
+import type { Disposer } from '../Disposer.js';
 
 /** A listener list of one event type. Emitting with no listener costs one length check. */
 export class EventChannel<T> {

@@ -1,14 +1,15 @@
 import type { Attributes } from '@opentelemetry/api';
 import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
+import type { Clock } from '../Clock.js';
+import type { Gate } from '../gates/Gate.js';
+import { Semaphore } from '../gates/Semaphore.js';
+import type { Tool } from '../tool.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
-import type { Gate } from './gates/Gate.js';
-import { Semaphore } from './gates/Semaphore.js';
-import type { Clock } from './timing/Clock.js';
-import type { Tool } from './tool.js';
 
 /**
  * A tool's state inside one runner: its own concurrency semaphore, its circuit breaker, its gates in
- * acquisition order, and the span attributes that never change between its calls.
+ * acquisition order, and the span attributes that never change between its calls. Built on a tool's
+ * first call from options `defineTool` already checked, so building it never throws.
  */
 export class ToolRuntime {
   /** Gates in the order a call acquires them: holding gates by creation order, then pacing gates. */
@@ -23,7 +24,7 @@ export class ToolRuntime {
     }
     gates.sort((a, b) => (a.holdsPermits === b.holdsPermits ? a.order - b.order : a.holdsPermits ? -1 : 1));
     this.gates = Object.freeze(gates);
-    this.breaker = tool.circuitBreaker && new CircuitBreaker(tool.circuitBreaker, `defineTool(${tool.name}).circuitBreaker`);
+    this.breaker = tool.circuitBreaker && new CircuitBreaker(tool.circuitBreaker);
     const attributes: Attributes = {
       [GenAiAttributes.OPERATION_NAME]: tool.operation,
     };

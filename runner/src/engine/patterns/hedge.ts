@@ -1,26 +1,26 @@
 import { OverlapAttributes, OverlapEvents } from '@overlap/shared';
-import type { AgentContext, HedgeOptions } from '../AgentContext.js';
-import type { ExecutionContext } from '../ExecutionContext.js';
-import type { TimerHandle } from '../timing/Clock.js';
-import { spanNow } from '../timing/spanTime.js';
-import { validateOption } from '../validateOption.js';
+import type { AgentContext, HedgeOptions } from '../../AgentContext.js';
+import type { TimerHandle } from '../../Clock.js';
+import { validateOption } from '../../validateOption.js';
 import { startTask, stopTasks, type StartedTask } from './startTask.js';
+import type { TaskHost } from './TaskHost.js';
 
 /**
  * `ctx.hedge`: the first copy to succeed wins. A duplicate starts every `afterMs` while none has
  * answered, up to `maxHedges`. A failure before any duplicate started rejects at once; afterwards the
- * hedge rejects (with the last error) only when every copy started has failed.
+ * hedge rejects (with the last error) only when every copy started has failed. Bad options reject the
+ * promise (it never throws).
  */
 export function hedge<T>(
-  ctx: ExecutionContext,
+  ctx: TaskHost,
   task: (ctx: AgentContext) => T | PromiseLike<T>,
   options: HedgeOptions,
 ): Promise<T> {
-  validateOption.object('hedge options', options);
-  const afterMs = validateOption.finite('hedge.afterMs', options.afterMs, 0);
-  const maxHedges = validateOption.integer('hedge.maxHedges', options.maxHedges ?? 1, 0);
-  const clock = ctx.core.clock;
+  const clock = ctx.clock;
   return new Promise<T>((resolve, reject) => {
+    validateOption.object('hedge options', options);
+    const afterMs = validateOption.finite('hedge.afterMs', options.afterMs, 0);
+    const maxHedges = validateOption.integer('hedge.maxHedges', options.maxHedges ?? 1, 0);
     const started: StartedTask<T>[] = [];
     let failures = 0;
     let settled = false;
@@ -50,7 +50,11 @@ export function hedge<T>(
         timer = undefined;
         if (settled || ctx.scope.aborted) return;
         if (ctx.span.isRecording()) {
-          ctx.span.addEvent(OverlapEvents.HEDGE_START, { [OverlapAttributes.PATTERN]: 'hedge', 'overlap.hedge.index': started.length }, spanNow());
+          ctx.span.addEvent(
+            OverlapEvents.HEDGE_START,
+            { [OverlapAttributes.PATTERN]: 'hedge', [OverlapAttributes.HEDGE_INDEX]: started.length },
+            clock.spanTime(),
+          );
         }
         launch();
         if (started.length <= maxHedges) schedule();

@@ -1,25 +1,34 @@
 import { SpanKind, SpanStatusCode, context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, SpanNames } from '@overlap/shared';
-import type { Agent } from './agent.js';
-import type { RunOptions } from './AgentContext.js';
-import { DeadlineExceededError } from './errors/DeadlineExceededError.js';
-import { CancelledError } from './errors/CancelledError.js';
-import { InvalidOptionError } from './errors/InvalidOptionError.js';
-import { ToolInputError } from './errors/ToolInputError.js';
+import type { Agent } from '../agent.js';
+import type { CallOptions, RunOptions } from '../AgentContext.js';
+import type { Clock, TimerHandle } from '../Clock.js';
+import { CancelledError } from '../errors/CancelledError.js';
+import { DeadlineExceededError } from '../errors/DeadlineExceededError.js';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { ToolInputError } from '../errors/ToolInputError.js';
+import type { ChatResponse } from '../model.js';
+import type { Tool } from '../tool.js';
+import { CancelScope } from './CancelScope.js';
 import { ExecutionContext } from './ExecutionContext.js';
-import type { ChatResponse } from './model.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
-import { CancelScope } from './timing/CancelScope.js';
-import type { Clock, TimerHandle } from './timing/Clock.js';
-import { spanNow } from './timing/spanTime.js';
-import { TimeoutScheduler } from './timing/TimeoutScheduler.js';
-import type { Tool } from './tool.js';
+import { RunnerClock } from './RunnerClock.js';
+import { TimeoutScheduler } from './TimeoutScheduler.js';
+import { ToolCall, type CallSite } from './ToolCall.js';
 import { ToolRuntime } from './ToolRuntime.js';
 import { validateSchema } from './validateSchema.js';
 
-/** What the runner's parts share: tracer, clock, timers, tool state, ids. One per `Runner`. */
+/**
+ * What the runner's parts share: tracer, clock, timers, tool state, ids. One per `Runner`.
+ *
+ * It is also where runs and calls are started, so the module graph has one direction: the core builds
+ * contexts and calls, a context asks the core, a call builds its attempts, an attempt builds the context
+ * its body gets. No module imports one that imports it back.
+ */
 export class RunnerCore {
   readonly scheduler: TimeoutScheduler;
+  /** Every time the runner reads: durations, timers and span times (see {@link RunnerClock}). */
+  readonly clock: RunnerClock;
   // Weak, so tools built per run (as examples do) are forgotten with their runs.
   readonly #runtimes = new WeakMap<Tool, ToolRuntime>();
   readonly #idPrefix: string;
@@ -36,13 +45,14 @@ export class RunnerCore {
 
   constructor(
     readonly tracer: Tracer,
-    readonly clock: Clock,
+    clock: Clock,
     readonly random: () => number,
     /** Characters of tool input and output recorded on spans; 0 records none. */
     readonly recordIoMaxLength: number,
     readonly warn: (message: string) => void,
   ) {
-    this.scheduler = new TimeoutScheduler(clock);
+    this.clock = new RunnerClock(clock);
+    this.scheduler = new TimeoutScheduler(this.clock);
     this.#idPrefix = Math.floor(Math.random() * 0xffffffff)
       .toString(16)
       .padStart(8, '0');
@@ -68,6 +78,14 @@ export class RunnerCore {
       this.#drainScheduled = true;
       queueMicrotask(this.#drain);
     }
+  }
+
+  /**
+   * Calls `tool` from `site` (an agent context, or the runner's root). Never throws: every failure,
+   * input that is not JSON (`parseError`) included, rejects the promise and is recorded on the span.
+   */
+  call<O>(site: CallSite, tool: Tool<unknown, O>, input: unknown, options: CallOptions | undefined, parseError?: unknown): Promise<O> {
+    return new ToolCall<O>(this, tool, site, options).start(input, parseError);
   }
 
   nextCallId(): string {
@@ -118,7 +136,7 @@ export class RunnerCore {
       SpanNames.invokeAgent(agent.name),
       {
         kind: SpanKind.INTERNAL,
-        startTime: spanNow(),
+        startTime: this.clock.spanTime(startedAt),
         attributes: {
           [GenAiAttributes.OPERATION_NAME]: GenAiOperations.INVOKE_AGENT,
           [GenAiAttributes.AGENT_NAME]: agent.name,
@@ -159,7 +177,7 @@ export class RunnerCore {
       if (deadlineTimer !== undefined) this.clock.clearTimeout(deadlineTimer);
       if (!scope.aborted) scope.cancel(new CancelledError(`cancelled: the run of agent "${agent.name}" ended before this finished`));
       scope.dispose();
-      span.end(spanNow());
+      span.end(this.clock.spanTime());
     }
   }
 }

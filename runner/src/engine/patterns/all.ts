@@ -1,9 +1,9 @@
-import type { Task } from '../AgentContext.js';
-import type { ExecutionContext } from '../ExecutionContext.js';
+import type { Task } from '../../AgentContext.js';
+import type { TaskHost } from './TaskHost.js';
 import { disposeTasks, startTask, stopTasks, taskShape } from './startTask.js';
 
 /** `ctx.all`: every task's value in the same shape; the first failure cancels the others. */
-export async function all(ctx: ExecutionContext, tasks: readonly Task<unknown>[] | Record<string, Task<unknown>>): Promise<unknown> {
+export async function all(ctx: TaskHost, tasks: readonly Task<unknown>[] | Record<string, Task<unknown>>): Promise<unknown> {
   const { list, rebuild } = taskShape(tasks);
   const started = list.map((task) => startTask(ctx, task));
   try {
@@ -18,7 +18,7 @@ export async function all(ctx: ExecutionContext, tasks: readonly Task<unknown>[]
 
 /** `ctx.allSettled`: how every task ended, in the same shape. */
 export async function allSettled(
-  ctx: ExecutionContext,
+  ctx: TaskHost,
   tasks: readonly Task<unknown>[] | Record<string, Task<unknown>>,
 ): Promise<unknown> {
   const { list, rebuild } = taskShape(tasks);

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './Clock.js';
+import type { Clock, TimerHandle } from '../Clock.js';
 
 /** Something to call back when its time is up. */
 export interface TimeoutTarget {

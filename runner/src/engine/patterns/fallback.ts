@@ -1,12 +1,11 @@
 import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '@overlap/shared';
-import type { Task } from '../AgentContext.js';
-import type { ExecutionContext } from '../ExecutionContext.js';
+import type { Task } from '../../AgentContext.js';
 import { errorTypeOf, messageOf } from '../outcome.js';
-import { spanNow } from '../timing/spanTime.js';
 import { startTask, stopTasks } from './startTask.js';
+import type { TaskHost } from './TaskHost.js';
 
 /** `ctx.fallback`: each task in turn until one succeeds; rejects with the last error when all fail. */
-export async function fallback<T>(ctx: ExecutionContext, tasks: readonly Task<T>[]): Promise<T> {
+export async function fallback<T>(ctx: TaskHost, tasks: readonly Task<T>[]): Promise<T> {
   let lastError: unknown;
   for (let i = 0; i < tasks.length; i += 1) {
     if (ctx.scope.aborted) throw ctx.scope.reason;
@@ -20,10 +19,10 @@ export async function fallback<T>(ctx: ExecutionContext, tasks: readonly Task<T>
       if (i + 1 < tasks.length && ctx.span.isRecording()) {
         ctx.span.addEvent(OverlapEvents.FALLBACK, {
           [OverlapAttributes.PATTERN]: 'fallback',
-          'overlap.fallback.index': i + 1,
+          [OverlapAttributes.FALLBACK_INDEX]: i + 1,
           [GenAiAttributes.ERROR_TYPE]: errorTypeOf(error),
           [OverlapAttributes.ERROR_MESSAGE]: messageOf(error),
-        }, spanNow());
+        }, ctx.clock.spanTime());
       }
     } finally {
       stopTasks([started], 'cancelled: fallback() moved on');

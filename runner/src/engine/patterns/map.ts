@@ -1,18 +1,21 @@
-import type { AgentContext, MapOptions } from '../AgentContext.js';
-import type { ExecutionContext } from '../ExecutionContext.js';
-import { validateOption } from '../validateOption.js';
+import type { AgentContext, MapOptions } from '../../AgentContext.js';
+import type { TaskHost } from './TaskHost.js';
+import { validateOption } from '../../validateOption.js';
 import { startTask, stopTasks, type StartedTask } from './startTask.js';
 
-/** `ctx.map`: results in input order, at most `concurrency` in progress; the first failure stops the rest. */
+/**
+ * `ctx.map`: results in input order, at most `concurrency` in progress; the first failure stops the rest.
+ * A bad `concurrency` rejects the promise (it never throws).
+ */
 export function map<T, R>(
-  ctx: ExecutionContext,
+  ctx: TaskHost,
   items: Iterable<T>,
   fn: (item: T, index: number, ctx: AgentContext) => R | PromiseLike<R>,
   options: MapOptions = {},
 ): Promise<Awaited<R>[]> {
-  const concurrency = validateOption.integerOrInfinity('map.concurrency', options.concurrency ?? Infinity, 1);
-  const list = [...items];
   return new Promise<Awaited<R>[]>((resolve, reject) => {
+    const concurrency = validateOption.integerOrInfinity('map.concurrency', options.concurrency ?? Infinity, 1);
+    const list = [...items];
     const results = new Array<Awaited<R>>(list.length);
     const running = new Set<StartedTask<Awaited<R>>>();
     let next = 0;

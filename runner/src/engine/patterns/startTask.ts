@@ -1,7 +1,7 @@
-import type { Task } from '../AgentContext.js';
-import { CancelledError } from '../errors/CancelledError.js';
-import type { ExecutionContext } from '../ExecutionContext.js';
-import { CancelScope } from '../timing/CancelScope.js';
+import type { Task } from '../../AgentContext.js';
+import { CancelledError } from '../../errors/CancelledError.js';
+import type { TaskHost } from './TaskHost.js';
+import { CancelScope } from '../CancelScope.js';
 
 /** A task that was started: its promise and, for a function task, the scope that can cancel it. */
 export interface StartedTask<T> {
@@ -10,7 +10,7 @@ export interface StartedTask<T> {
 }
 
 /** Starts a task: a function gets a child context of its own; a promise is taken as it is. */
-export function startTask<T>(parent: ExecutionContext, task: Task<T>): StartedTask<T> {
+export function startTask<T>(parent: TaskHost, task: Task<T>): StartedTask<T> {
   if (typeof task !== 'function') return { promise: Promise.resolve(task), scope: undefined };
   const scope = new CancelScope(parent.scope);
   let promise: Promise<T>;

@@ -1,5 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
-import type { Agent } from './agent.js';
+import type { Agent } from '../agent.js';
 import type {
   AgentContext,
   CallOptions,
@@ -9,23 +9,25 @@ import type {
   Settled,
   Task,
   TaskResult,
-} from './AgentContext.js';
-import { ToolInputError } from './errors/ToolInputError.js';
+} from '../AgentContext.js';
+import { ToolInputError } from '../errors/ToolInputError.js';
+import type { Tool, ToolContext } from '../tool.js';
+import type { CancelScope } from './CancelScope.js';
 import { all, allSettled } from './patterns/all.js';
 import { fallback } from './patterns/fallback.js';
 import { hedge } from './patterns/hedge.js';
 import { map } from './patterns/map.js';
 import { any, race } from './patterns/race.js';
+import type { TaskHost } from './patterns/TaskHost.js';
+import type { RunnerClock } from './RunnerClock.js';
 import type { RunnerCore } from './RunnerCore.js';
-import type { CancelScope } from './timing/CancelScope.js';
-import type { Tool, ToolContext } from './tool.js';
-import { ToolCall } from './ToolCall.js';
 
 /**
  * The implementation of {@link AgentContext}: a cancel scope, the OpenTelemetry context new spans nest
- * under, and the run's deadline.
+ * under, and the run's deadline. Calls and sub-agents are started by the core, which this module only
+ * knows as a type, so it imports nothing that imports it back.
  */
-export class ExecutionContext implements AgentContext {
+export class ExecutionContext implements AgentContext, TaskHost {
   constructor(
     readonly core: RunnerCore,
     readonly scope: CancelScope,
@@ -39,13 +41,17 @@ export class ExecutionContext implements AgentContext {
     return this.scope.signal;
   }
 
+  get clock(): RunnerClock {
+    return this.core.clock;
+  }
+
   /** A context with the same span and deadline in another scope. */
   withScope(scope: CancelScope): ExecutionContext {
     return new ExecutionContext(this.core, scope, this.otelContext, this.span, this.deadlineAt);
   }
 
   call<I, O>(tool: Tool<I, O>, input: I, options?: CallOptions): Promise<O> {
-    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).start(input);
+    return this.core.call(this, tool as Tool<unknown, O>, input, options);
   }
 
   callWithArguments<I, O>(tool: Tool<I, O>, argumentsJson: string, options?: CallOptions): Promise<O> {
@@ -58,7 +64,7 @@ export class ExecutionContext implements AgentContext {
         cause: error,
       });
     }
-    return new ToolCall(this.core, tool as Tool<unknown, O>, this, options).start(input, parseError);
+    return this.core.call(this, tool as Tool<unknown, O>, input, options, parseError);
   }
 
   run<I, O>(agent: Agent<I, O>, input: I, options?: RunOptions): Promise<O> {

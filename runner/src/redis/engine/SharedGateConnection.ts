@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionState } from '../ConnectionState.js';
 import { rateLimiterScript } from './scripts/rateLimiterScript.js';
 import { semaphoreScript } from './scripts/semaphoreScript.js';
 
-/** Where the connection stands: being made, working, lost (reconnecting), or closed for good. */
-export type ConnectionState = 'connecting' | 'up' | 'down' | 'closed';
 
 /** The script each kind of shared gate runs. */
 export type GateScript = 'semaphore' | 'rateLimiter';

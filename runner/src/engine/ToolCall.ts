@@ -1,21 +1,19 @@
 import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
 import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
-import type { CallOptions } from './AgentContext.js';
+import type { CallOptions } from '../AgentContext.js';
+import type { TimerHandle } from '../Clock.js';
+import { CircuitOpenError } from '../errors/CircuitOpenError.js';
+import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
+import { ToolInputError } from '../errors/ToolInputError.js';
+import { ToolOutputError } from '../errors/ToolOutputError.js';
+import type { Gate, GateWaiter, Permit } from '../gates/Gate.js';
+import { backoffDelayMs } from '../retry.js';
+import type { Tool } from '../tool.js';
 import { Attempt } from './Attempt.js';
+import { CancelScope } from './CancelScope.js';
 import type { CircuitStateChange } from './CircuitBreaker.js';
-import { CircuitOpenError } from './errors/CircuitOpenError.js';
-import { RetriesExhaustedError } from './errors/RetriesExhaustedError.js';
-import { ToolInputError } from './errors/ToolInputError.js';
-import { ToolOutputError } from './errors/ToolOutputError.js';
-import type { ExecutionContext } from './ExecutionContext.js';
-import type { Gate, GateWaiter, Permit } from './gates/Gate.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
-import { backoffDelayMs } from './retry.js';
 import type { RunnerCore } from './RunnerCore.js';
-import { CancelScope } from './timing/CancelScope.js';
-import type { TimerHandle } from './timing/Clock.js';
-import { hrTimeOf, spanNow } from './timing/spanTime.js';
-import type { Tool } from './tool.js';
 import type { ToolRuntime } from './ToolRuntime.js';
 import { validateSchema, type SchemaResult } from './validateSchema.js';
 
@@ -37,6 +35,16 @@ const enum Stage {
   Done,
 }
 
+/** Where a call is made from: an agent context, or the runner's root. */
+export interface CallSite {
+  /** The call's scope is a child of it. */
+  readonly scope: CancelScope;
+  /** The OpenTelemetry context the call's span nests under. */
+  readonly otelContext: Context;
+  /** Monotonic ms (on the runner's clock) past which the run's deadline has passed. */
+  readonly deadlineAt: number;
+}
+
 /**
  * One call of a tool, in the fixed order of its layers (outermost first):
  *
@@ -56,14 +64,19 @@ const enum Stage {
  * is this one object, its promise and a queue node, not a suspended frame. Gates grant permits from
  * inside another call's release, so a granted call resumes on a microtask (`RunnerCore.defer`), which
  * keeps the stack flat however many calls are handed a permit in a row.
+ *
+ * Every time it records comes from the runner's one clock (`core.clock`). Where the call gives permits
+ * back and ends (or retries), it freezes that clock for the moment, so a call granted a permit inside
+ * the release ends its queue span at the very timestamp this call's span ends.
  */
 export class ToolCall<O> extends CancelScope implements GateWaiter {
   readonly priority: number;
   readonly runtime: ToolRuntime;
   readonly deadlineAt: number;
-  /** `performance.now()` when the call was issued: its span's start time. */
-  readonly issuedAt = performance.now();
+  /** When the call was issued, on the runner's clock: its span's start time. */
+  readonly issuedAt: number;
   readonly #parentContext: Context;
+  readonly #signal: AbortSignal | undefined;
   #stage = Stage.Starting;
   #resolve!: (value: O) => void;
   #reject!: (error: unknown) => void;
@@ -79,23 +92,23 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #attempt: Attempt | undefined;
   #gate: Gate | undefined;
   #waitStartedAt = 0;
-  #waitStartedPerf = 0;
   #waitAhead = 0;
   #backoffTimer: TimerHandle | undefined;
 
   constructor(
     readonly core: RunnerCore,
     readonly tool: Tool<unknown, O>,
-    parent: ExecutionContext,
+    site: CallSite,
     options: CallOptions | undefined,
   ) {
-    super(parent.scope);
+    super(site.scope);
+    this.issuedAt = core.clock.now();
     this.runtime = core.runtime(tool);
     this.priority = options?.priority ?? 0;
     this.#callId = options?.callId;
-    this.deadlineAt = parent.deadlineAt;
-    this.#parentContext = parent.otelContext;
-    if (options?.signal !== undefined) this.follow(options.signal);
+    this.#signal = options?.signal;
+    this.deadlineAt = site.deadlineAt;
+    this.#parentContext = site.otelContext;
   }
 
   /** `gen_ai.tool.call.id`: the caller's, or one made on first use. */
@@ -112,7 +125,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     if (this.#span === undefined) {
       const span = this.core.tracer.startSpan(
         this.tool.spanName,
-        { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: hrTimeOf(this.issuedAt) },
+        { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: this.core.clock.spanTime(this.issuedAt) },
         this.#parentContext,
       );
       this.#span = span;
@@ -142,12 +155,22 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       : this.#parentContext);
   }
 
-  /** Starts the call; the promise settles once, and the span is ended and the scope detached on every path. */
+  /**
+   * Starts the call; the promise settles once, and the span is ended and the scope detached on every
+   * path. It never throws: even a `signal` that is not an `AbortSignal` rejects the promise.
+   */
   start(rawInput: unknown, parseError?: unknown): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
       this.#input = rawInput;
+      if (this.#signal !== undefined && !this.aborted) {
+        try {
+          this.follow(this.#signal);
+        } catch (error) {
+          return this.#fail(error);
+        }
+      }
       if (this.aborted) return this.#fail(this.reason);
       if (parseError !== undefined) return this.#fail(parseError);
       const checked = validateSchema(this.tool.inputSchema, rawInput);
@@ -208,7 +231,6 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#stage = Stage.Queued;
     this.#gate = gate;
     this.#waitStartedAt = this.core.clock.now();
-    this.#waitStartedPerf = performance.now();
     this.#waitAhead = Math.max(0, gate.queued - 1);
   }
 
@@ -236,10 +258,15 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#attemptFailed(error, false);
   }
 
-  /** Ends a wait; the queue span is written now, with the wait's true start, so a queued call holds no span. */
+  /**
+   * Ends a wait; the queue span is written now, with the wait's true start, so a queued call holds no
+   * span. Inside a hand-off `now` is the releasing call's frozen instant: its span ends where this wait does.
+   */
   #endWait(error: unknown): void {
     this.#stage = Stage.Starting;
-    const waitMs = this.core.clock.now() - this.#waitStartedAt;
+    const clock = this.core.clock;
+    const endedAt = clock.now();
+    const waitMs = endedAt - this.#waitStartedAt;
     this.#queueWaitMs += waitMs;
     const gate = this.#gate!;
     this.#gate = undefined;
@@ -247,7 +274,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     const span = this.core.tracer.startSpan(
       SpanNames.queue(gate.name),
       {
-        startTime: hrTimeOf(this.#waitStartedPerf),
+        startTime: clock.spanTime(this.#waitStartedAt),
         attributes: {
           [OverlapAttributes.PHASE]: Phase.QUEUE,
           [OverlapAttributes.GATE]: gate.name,
@@ -263,13 +290,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
     }
-    span.end(spanNow());
+    span.end(clock.spanTime(endedAt));
   }
 
   #runBody(): void {
     this.#stage = Stage.Running;
     if (this.tool.retry.attempts > 1 && this.recording) {
-      this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: this.#attempts }, spanNow());
+      this.span.addEvent(OverlapEvents.ATTEMPT_START, { [OverlapAttributes.ATTEMPT]: this.#attempts }, this.core.clock.spanTime());
     }
     const attempt = new Attempt(this as ToolCall<unknown>, this.core, this.#attempts, this.#permits);
     this.#attempt = attempt;
@@ -292,17 +319,36 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   }
 
   #attemptSucceeded(value: unknown): void {
-    const breaker = this.runtime.breaker;
-    if (breaker !== undefined) this.#circuitEvent(breaker.recordSuccess(this.#probe));
-    this.#finishAttempt();
-    this.#stage = Stage.Done;
-    this.#end(Outcome.OK, undefined, value);
+    const clock = this.core.clock;
+    const froze = clock.beginInstant();
+    try {
+      const breaker = this.runtime.breaker;
+      if (breaker !== undefined) this.#circuitEvent(breaker.recordSuccess(this.#probe));
+      this.#finishAttempt();
+      this.#stage = Stage.Done;
+      this.#end(Outcome.OK, undefined, value);
+    } finally {
+      if (froze) clock.endInstant();
+    }
     this.dispose();
     this.#resolve(value as O);
   }
 
-  /** An attempt failed: count it, give the permits back, then retry after a back-off or fail the call. */
+  /**
+   * An attempt failed: count it, give the permits back, then retry after a back-off or fail the call,
+   * all at one instant of the runner's clock (the permits' hand-off, the back-off event, the span's end).
+   */
   #attemptFailed(error: unknown, ranBody: boolean): void {
+    const clock = this.core.clock;
+    const froze = clock.beginInstant();
+    try {
+      this.#attemptFailedNow(error, ranBody);
+    } finally {
+      if (froze) clock.endInstant();
+    }
+  }
+
+  #attemptFailedNow(error: unknown, ranBody: boolean): void {
     const breaker = this.runtime.breaker;
     // Only attempts that reached the body count for the breaker; queue rejections and cancellations do not.
     if (breaker !== undefined) {
@@ -341,7 +387,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         [OverlapAttributes.ATTEMPT]: attempt,
         [GenAiAttributes.ERROR_TYPE]: errorTypeOf(error),
         [OverlapAttributes.ERROR_MESSAGE]: messageOf(error),
-      }, spanNow());
+        [OverlapAttributes.OUTCOME]: outcomeOf(error),
+      }, this.core.clock.spanTime());
     }
     if (error instanceof CircuitOpenError && attempt > 1) throw error;
     if (attempt >= policy.attempts || !policy.retryable(error, attempt)) {
@@ -361,7 +408,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         [OverlapAttributes.RETRY_DELAY_MS]: delayMs,
       };
       if (retryAfterMs !== undefined) attributes[OverlapAttributes.RETRY_AFTER_MS] = retryAfterMs;
-      this.span.addEvent(OverlapEvents.RETRY_BACKOFF, attributes, spanNow());
+      this.span.addEvent(OverlapEvents.RETRY_BACKOFF, attributes, this.core.clock.spanTime());
     }
     return delayMs;
   }
@@ -388,7 +435,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #fail(error: unknown): void {
     if (this.#stage === Stage.Done) return;
     this.#stage = Stage.Done;
-    this.#end(outcomeOf(error, this.reason), error, undefined);
+    const clock = this.core.clock;
+    const froze = clock.beginInstant();
+    try {
+      this.#end(outcomeOf(error, this.reason), error, undefined);
+    } finally {
+      if (froze) clock.endInstant();
+    }
     this.dispose();
     this.#reject(error);
   }
@@ -398,7 +451,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.span.addEvent(OverlapEvents.CIRCUIT_STATE_CHANGE, {
       [OverlapAttributes.CIRCUIT_STATE]: change.to,
       [OverlapAttributes.CIRCUIT_PREVIOUS_STATE]: change.from,
-    }, spanNow());
+    }, this.core.clock.spanTime());
   }
 
   #end(outcome: Outcome, error: unknown, output: unknown): void {
@@ -411,12 +464,12 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         if (this.tool.operation === 'chat') this.core.recordChatResponse(span, output);
         if (this.core.recordIoMaxLength > 0) span.setAttribute(GenAiAttributes.TOOL_CALL_RESULT, this.core.truncateJson(output));
       } else if (outcome === Outcome.CANCELLED) {
-        span.addEvent(OverlapEvents.CANCELLED, { [OverlapAttributes.ERROR_MESSAGE]: messageOf(error) }, spanNow());
+        span.addEvent(OverlapEvents.CANCELLED, { [OverlapAttributes.ERROR_MESSAGE]: messageOf(error) }, this.core.clock.spanTime());
       } else {
         span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
       }
     }
-    span.end(spanNow());
+    span.end(this.core.clock.spanTime());
   }
 }
