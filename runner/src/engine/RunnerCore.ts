@@ -85,7 +85,14 @@ export class RunnerCore {
    * input that is not JSON (`parseError`) included, rejects the promise and is recorded on the span.
    */
   call<O>(site: CallSite, tool: Tool<unknown, O>, input: unknown, options: CallOptions | undefined, parseError?: unknown): Promise<O> {
-    return new ToolCall<O>(this, tool, site, options).start(input, parseError);
+    let runtime: ToolRuntime;
+    try {
+      // Only a tool not made by `defineTool` can fail here; it fails as a rejection, like everything else.
+      runtime = this.runtime(tool);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new ToolCall<O>(this, tool, runtime, site, options).start(input, parseError);
   }
 
   nextCallId(): string {

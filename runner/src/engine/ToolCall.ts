@@ -71,7 +71,6 @@ export interface CallSite {
  */
 export class ToolCall<O> extends CancelScope implements GateWaiter {
   readonly priority: number;
-  readonly runtime: ToolRuntime;
   readonly deadlineAt: number;
   /** When the call was issued, on the runner's clock: its span's start time. */
   readonly issuedAt: number;
@@ -98,12 +97,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   constructor(
     readonly core: RunnerCore,
     readonly tool: Tool<unknown, O>,
+    /** The tool's state in this runner. */
+    readonly runtime: ToolRuntime,
     site: CallSite,
     options: CallOptions | undefined,
   ) {
     super(site.scope);
     this.issuedAt = core.clock.now();
-    this.runtime = core.runtime(tool);
     this.priority = options?.priority ?? 0;
     this.#callId = options?.callId;
     this.#signal = options?.signal;
