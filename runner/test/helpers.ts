@@ -93,14 +93,14 @@ export function msOf(time: readonly [number, number]): number {
 }
 
 /**
- * A clock on the (possibly fake) timers whose every read is a microsecond later than the one before, as
- * on a real machine where no two reads agree: a test on it sees two times as equal only when the runner
- * meant them to be the same instant.
+ * A clock on the (possibly fake) timers whose every read is `stepMs` (a microsecond) later than the one
+ * before, as on a real machine where no two reads agree: a test on it sees two times as equal only when
+ * the runner meant them to be the same instant.
  */
-export function tickingClock(startMs = 5_000): Clock & { reads: number } {
+export function tickingClock(stepMs = 0.001, startMs = 5_000): Clock & { reads: number } {
   const clock = {
     reads: 0,
-    now: () => startMs + performance.now() + (clock.reads += 1) / 1000,
+    now: () => startMs + performance.now() + (clock.reads += 1) * stepMs,
     setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
     clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
