@@ -8,10 +8,7 @@ import { semaphoreScript } from './scripts/semaphoreScript.js';
 /** The script each kind of shared gate runs. */
 export type GateScript = 'semaphore' | 'rateLimiter';
 
-/** A script's reply: `[code, member, count, queued, processes, ahead, dueMs, ...statuses]`. */
-export type ScriptReply = [number, string, number, number, number, number, number, ...number[]];
-
-/** What a gate hears from the connection. @internal */
+/** What a gate hears from the connection. */
 export interface ConnectionListener {
   /** Routing id of the gate's grant messages. */
   readonly gateId: string;
@@ -37,8 +34,6 @@ const SCRIPT_KEYS = 6;
  * One process's link to Redis for its shared gates: a command connection that runs the gates' scripts,
  * and a subscriber that receives this process's grants on its own channel. It tracks whether Redis is
  * reachable and tells the gates when that changes.
- *
- * @internal
  */
 export class SharedGateConnection {
   readonly client: Redis;
@@ -113,10 +108,13 @@ export class SharedGateConnection {
     };
   }
 
-  /** Runs a gate's script. Rejects at once while Redis is down (the client keeps no offline queue). */
-  run(script: GateScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<ScriptReply> {
+  /**
+   * Runs a gate's script and resolves with its raw reply (read it with `scriptReply.ts`). Rejects at once
+   * while Redis is down (the client keeps no offline queue).
+   */
+  run(script: GateScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
     const commands = this.client as unknown as ScriptCommands;
-    const pending = commands[SCRIPT_COMMAND[script]](...keys, ...args).then(toReply);
+    const pending = commands[SCRIPT_COMMAND[script]](...keys, ...args);
     this.#inFlight.add(pending);
     const forget = (): void => {
       this.#inFlight.delete(pending);
@@ -200,11 +198,6 @@ export class SharedGateConnection {
     const member = message.slice(split + 1);
     for (const listener of [...listeners]) listener.onGrant(member);
   }
-}
-
-function toReply(raw: unknown): ScriptReply {
-  if (!Array.isArray(raw) || raw.length < 7) throw new Error(`unexpected reply from a shared gate script: ${String(raw)}`);
-  return raw.map((value, i) => (i === 1 ? String(value) : Number(value))) as ScriptReply;
 }
 
 async function quit(redis: Redis): Promise<void> {

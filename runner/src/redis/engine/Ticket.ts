@@ -9,12 +9,10 @@ import type { ScheduledTimeout, TimeoutTarget } from '../../engine/TimeoutSchedu
  * - `fallback`: Redis is down and the gate fails open, so it waits at the local gate;
  * - `left`: it left (abort, timeout) before Redis answered `enter`; the answer is given back;
  * - `done`: granted, rejected or withdrawn; late news about it is ignored or given back.
- *
- * @internal
  */
 export type TicketState = 'pending' | 'entering' | 'queued' | 'fallback' | 'left' | 'done';
 
-/** One waiter's ticket at a shared gate. @internal */
+/** One waiter's ticket at a shared gate. */
 export class Ticket implements TimeoutTarget {
   state: TicketState = 'pending';
   /** Its queue member once Redis assigned one. */
@@ -24,6 +22,11 @@ export class Ticket implements TimeoutTarget {
   timeout: ScheduledTimeout | undefined = undefined;
   /** What stands for it at the local fallback gate. */
   proxy: GateWaiter | undefined = undefined;
+  /**
+   * Monotonic ms at which the last command that set its place's life in Redis was sent (its `enter`, or a
+   * renewing `sync`): its place, and a lease granted from it, live their TTL from no earlier.
+   */
+  aliveFrom = 0;
 
   constructor(
     /** `{client id}:{n}`, the tail of its queue member. */

@@ -19,8 +19,6 @@
  * Queue members are `{arrival, 15 digits}:{client id}:{ticket}`; their score is minus the priority, so
  * `ZPOPMIN` serves the highest priority first and, within one priority, the lowest arrival number (members
  * of equal score sort by bytes).
- *
- * @internal
  */
 export const luaPrelude = `
 local queue, alive, seqKey, procs = KEYS[2], KEYS[3], KEYS[4], KEYS[5]

@@ -13,12 +13,11 @@ import { luaPrelude } from './luaCommon.js';
  * - `release` (`ARGV[8...]` members, or `?{ticket id}`): withdraws those waiters, and refunds the token of any that was
  *   granted after its waiter left;
  * - `sync` (`ARGV[8]` = 0, then the queued members this process waits on): keeps them alive, serves the
- *   queue, and answers one status per waiter: 1 granted, 0 still queued, -1 gone.
+ *   queue, and answers one status per waiter: 1 granted, 0 still queued, -1 gone (its `ahead` slot, the
+ *   semaphore's count of lapsed leases, is 0: a rate permit holds nothing).
  *
  * `dueMs` is when the next token is due if anyone queues (-1 otherwise), so a waiting process looks again
  * then; whichever process does serves the queue's head, whoever owns it.
- *
- * @internal
  */
 export const rateLimiterScript = `${luaPrelude}
 local bucket, granted = KEYS[1], KEYS[6]

@@ -12,12 +12,14 @@ import { luaPrelude } from './luaCommon.js';
  * - `release` (`ARGV[8...]` members, or `?{ticket id}`): gives those leases or queue places back;
  * - `sync` (`ARGV[8]` n, then n held members, then the queued members this process waits on): renews the
  *   held leases (re-creating any the server lost), keeps the waiters alive, and answers one status per
- *   waiter: 1 granted, 0 still queued, -1 gone (expired or lost in a restart).
+ *   waiter: 1 granted, 0 still queued, -1 gone (expired or lost in a restart). Its `ahead` slot holds
+ *   how many of the held leases had lapsed (run out, or lost) before this renewal: their process was cut
+ *   off longer than their TTL, and another process may have been granted those permits meanwhile.
+ *   Re-creating them is deliberate: the calls still run, and counting them again keeps the gate from
+ *   granting more until they end.
  *
  * `dueMs` is when the earliest lease runs out if the queue waits on one (-1 otherwise), so a waiting
  * process can look again then and a crashed holder's permit is handed on when its lease ends.
- *
- * @internal
  */
 export const semaphoreScript = `${luaPrelude}
 local leases = KEYS[1]
@@ -95,7 +97,10 @@ end
 
 if op == 'sync' then
   local held = tonumber(ARGV[8])
+  local lapsed = 0
   for i = 9, 8 + held do
+    local expiry = redis.call('ZSCORE', leases, ARGV[i])
+    if not expiry or tonumber(expiry) <= now then lapsed = lapsed + 1 end
     redis.call('ZADD', leases, now + ttl, ARGV[i])
   end
   if held > 0 then redis.call('PEXPIRE', leases, keepMs) end
@@ -105,7 +110,7 @@ if op == 'sync' then
   purgeWaiters()
   dispatch()
   local processes = seenProcesses()
-  local result = reply(0, '', processes, 0)
+  local result = reply(0, '', processes, lapsed)
   for i = firstWaiter, #ARGV do
     local member = ARGV[i]
     if redis.call('ZSCORE', leases, member) then
