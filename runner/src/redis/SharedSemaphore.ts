@@ -13,7 +13,9 @@ export interface SharedSemaphoreOptions extends SharedGateOptions {
   /**
    * Life of a lease without renewal, in ms. A running call's lease is renewed every third of it, so a
    * process killed with SIGKILL gives its permits back within this time. Its queued waiters expire within
-   * it too.
+   * it too. A holder that sends nothing to Redis for over two thirds of it (a blocked event loop, a
+   * stalled machine) may share its permit with another process until its call ends: see
+   * {@link SharedSemaphore.lapsedLeases}.
    * @defaultValue 10000
    */
   leaseTtlMs?: number;
