@@ -135,12 +135,14 @@ export interface AgentContext {
    * Starts `task`; if it has not answered after `afterMs`, starts a duplicate (up to `maxHedges`). The
    * first success wins and the others are cancelled. A failure before any duplicate started rejects at once;
    * after that, the call rejects only when every copy has failed. Each duplicate is an `overlap.hedge.start` event.
+   * Bad options reject with `InvalidOptionError`; like every method here, it never throws.
    */
   hedge<T>(task: (ctx: AgentContext) => T | PromiseLike<T>, options: HedgeOptions): Promise<T>;
 
   /**
    * Maps items through `fn` with at most `concurrency` in progress; resolves with the results in input
-   * order. The first failure rejects, cancels the items in progress and starts no more.
+   * order. The first failure rejects, cancels the items in progress and starts no more. A bad
+   * `concurrency` rejects with `InvalidOptionError`.
    */
   map<T, R>(
     items: Iterable<T>,

@@ -1,11 +1,11 @@
-import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Tracer } from '@opentelemetry/api';
 import type { Agent } from './agent.js';
 import type { CallOptions, RunOptions } from './AgentContext.js';
+import { systemClock, type Clock } from './Clock.js';
+import { CancelScope } from './engine/CancelScope.js';
+import { RunnerCore } from './engine/RunnerCore.js';
+import type { CallSite } from './engine/ToolCall.js';
 import { InvalidOptionError } from './errors/InvalidOptionError.js';
-import { ExecutionContext } from './ExecutionContext.js';
-import { RunnerCore } from './RunnerCore.js';
-import { CancelScope } from './timing/CancelScope.js';
-import { systemClock, type Clock } from './timing/Clock.js';
 import type { Tool } from './tool.js';
 import { validateOption } from './validateOption.js';
 
@@ -23,7 +23,8 @@ export interface RunnerOptions {
    */
   recordIo?: boolean | { maxLength?: number };
   /**
-   * Time source and timers.
+   * Time source and timers. Every duration and span time the runner records comes from it, so the
+   * `overlap.queue.wait_ms` of a call and the length of its queue span are the same number.
    * @defaultValue the system clock
    */
   clock?: Clock;
@@ -56,7 +57,6 @@ export const DEFAULT_RECORD_IO_MAX_LENGTH = 1024;
 export class Runner {
   readonly #core: RunnerCore;
   readonly #root = new CancelScope();
-  readonly #noSpan: Span = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
 
   constructor(options: RunnerOptions = {}) {
     validateOption.object('Runner options', options);
@@ -101,9 +101,8 @@ export class Runner {
    * ```
    */
   call<I, O>(tool: Tool<I, O>, input: I, options?: CallOptions): Promise<O> {
-    const active = context.active();
-    const ctx = new ExecutionContext(this.#core, this.#root, active, trace.getSpan(active) ?? this.#noSpan, Infinity);
-    return ctx.call(tool, input, options);
+    const site: CallSite = { scope: this.#root, otelContext: context.active(), deadlineAt: Infinity };
+    return this.#core.call(site, tool as Tool<unknown, O>, input, options);
   }
 
   /** @internal For tests: the root scope's open children. */

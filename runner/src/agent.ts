@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { AgentContext } from './AgentContext.js';
 import { InvalidOptionError } from './errors/InvalidOptionError.js';
-import { isStandardSchema } from './validateSchema.js';
+import { isStandardSchema } from './engine/validateSchema.js';
 import { validateOption } from './validateOption.js';
 
 /** Definition of an agent, passed to {@link defineAgent}. */

@@ -6,7 +6,7 @@
  */
 export { Runner, DEFAULT_RECORD_IO_MAX_LENGTH } from './Runner.js';
 export type { RunnerOptions } from './Runner.js';
-export { defineTool, DEFAULT_TOOL_TIMEOUT_MS } from './tool.js';
+export { defineTool, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_ABANDONED_SPAN_MAX_MS } from './tool.js';
 export type { Tool, ToolContext, ToolInput, ToolOperation, ToolOptions, ToolOutput, ToolType } from './tool.js';
 export { defineModel, chatRequestSchema } from './model.js';
 export type { ChatMessage, ChatRequest, ChatResponse, ModelOptions } from './model.js';
@@ -42,10 +42,10 @@ export { RateLimiter } from './gates/RateLimiter.js';
 export type { RateLimiterOptions } from './gates/RateLimiter.js';
 export { backoffDelayMs, isRetryableByDefault } from './retry.js';
 export type { RetryOptions, RetryPolicy } from './retry.js';
-export type { CircuitBreakerOptions, CircuitState } from './CircuitBreaker.js';
-export { systemClock } from './timing/Clock.js';
-export type { Clock, TimerHandle } from './timing/Clock.js';
-export type { Disposer } from './events.js';
+export type { CircuitBreakerOptions, CircuitBreakerPolicy, CircuitState } from './CircuitBreakerOptions.js';
+export { systemClock } from './Clock.js';
+export type { Clock, TimerHandle } from './Clock.js';
+export type { Disposer } from './Disposer.js';
 export { OverlapError } from './errors/OverlapError.js';
 export { InvalidOptionError, isInvalidOptionError } from './errors/InvalidOptionError.js';
 export { ToolInputError, isToolInputError } from './errors/ToolInputError.js';

@@ -1,12 +1,12 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Span } from '@opentelemetry/api';
 import { SpanNames } from '@overlap/shared';
-import type { CircuitBreakerOptions } from './CircuitBreaker.js';
-import { InvalidOptionError } from './errors/InvalidOptionError.js';
 import type { AgentContext } from './AgentContext.js';
+import { circuitBreakerPolicy, type CircuitBreakerOptions, type CircuitBreakerPolicy } from './CircuitBreakerOptions.js';
+import { isStandardSchema } from './engine/validateSchema.js';
+import { InvalidOptionError } from './errors/InvalidOptionError.js';
 import type { Gate } from './gates/Gate.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
-import { isStandardSchema } from './validateSchema.js';
 import { validateOption } from './validateOption.js';
 
 /** What a tool body gets besides its input. */
@@ -62,16 +62,25 @@ export interface ToolOptions<S extends StandardSchemaV1, O> {
    */
   concurrency?: number;
   /**
-   * A circuit breaker for this tool, per runner.
+   * A circuit breaker for this tool, per runner. Checked here, so a bad value fails in `defineTool`.
    * @defaultValue none
    */
   circuitBreaker?: CircuitBreakerOptions;
   /**
    * After a timeout, how long a body that ignores its signal keeps its permits before the gates take
-   * them back (see `Semaphore.maxReclaimed` for the bound on such bodies).
+   * them back (see `Semaphore.maxReclaimed` for the bound on such bodies). A tool without gates has no
+   * permit to take back.
    * @defaultValue `timeoutMs`
    */
   reclaimPermitAfterMs?: number;
+  /**
+   * How long the runner keeps watching a body that runs on past the end of its attempt (it ignored its
+   * timeout or cancellation): its `abandoned {tool}` span stays open until the body settles, or until
+   * this many milliseconds pass, when the span ends with `overlap.body.settled = false` and an
+   * `overlap.body.unwatched` event. `Infinity` watches until the body settles, however long.
+   * @defaultValue 60000
+   */
+  abandonedSpanMaxMs?: number;
   /** The tool's body. */
   run(input: StandardSchemaV1.InferOutput<S>, ctx: ToolContext): O | PromiseLike<O>;
 }
@@ -93,8 +102,9 @@ export interface Tool<I = unknown, O = unknown> {
   readonly retry: RetryPolicy;
   readonly gates: readonly Gate[];
   readonly concurrency: number;
-  readonly circuitBreaker: CircuitBreakerOptions | undefined;
+  readonly circuitBreaker: CircuitBreakerPolicy | undefined;
   readonly reclaimPermitAfterMs: number;
+  readonly abandonedSpanMaxMs: number;
   /** For `chat` tools: the provider and model, for `gen_ai.*` attributes. */
   readonly model: { provider: string; name: string } | undefined;
   readonly run: (input: never, ctx: ToolContext) => O | PromiseLike<O>;
@@ -107,6 +117,9 @@ export type ToolOutput<T> = T extends Tool<unknown, infer O> ? O : never;
 
 /** Default `timeoutMs` of a tool. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+
+/** Default `abandonedSpanMaxMs` of a tool. */
+export const DEFAULT_ABANDONED_SPAN_MAX_MS = 60_000;
 
 /**
  * Defines a tool. Options are checked here, so a mistake fails at start-up with an `InvalidOptionError`
@@ -172,11 +185,16 @@ export function buildTool<S extends StandardSchemaV1, O>(
     retry: retryPolicy(options.retry, `${at}.retry`),
     gates: Object.freeze([...gates]),
     concurrency: validateOption.integerOrInfinity(`${at}.concurrency`, options.concurrency ?? Infinity, 1),
-    circuitBreaker: options.circuitBreaker,
+    circuitBreaker:
+      options.circuitBreaker === undefined ? undefined : circuitBreakerPolicy(options.circuitBreaker, `${at}.circuitBreaker`),
     reclaimPermitAfterMs: validateOption.finite(
       `${at}.reclaimPermitAfterMs`,
       options.reclaimPermitAfterMs ?? (timeoutMs === Infinity ? 0 : timeoutMs),
       0,
+    ),
+    abandonedSpanMaxMs: validateOption.durationOrInfinity(
+      `${at}.abandonedSpanMaxMs`,
+      options.abandonedSpanMaxMs ?? DEFAULT_ABANDONED_SPAN_MAX_MS,
     ),
     model,
     run: validateOption.func<Tool<StandardSchemaV1.InferInput<S>, O>['run']>(`${at}.run`, options.run),

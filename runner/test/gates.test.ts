@@ -7,15 +7,18 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('calls through several gates', () => {
-  it('call() - per-tool 2, shared pool 8 and 5 calls/s together: every limit holds and nothing deadlocks', async () => {
+  it('call() - per-tool 2, shared pool 5 and 5 calls/s together: each limit binds and holds, and nothing deadlocks', async () => {
     const t = tracedRunner();
-    const pool = new Semaphore({ name: 'shared-pool', permits: 8 });
+    const pool = new Semaphore({ name: 'shared-pool', permits: 5 });
     const rate = new RateLimiter({ name: 'api-rate', limit: 5, intervalMs: 1000, burst: 5 });
     const inFlight = new Map<string, number>();
     const maxInFlight = new Map<string, number>();
-    const starts: number[] = [];
-    let poolRunning = 0;
+    /** When each call through the rate limit started its body. */
+    const rateStarts: number[] = [];
+    let poolHolders = 0;
     let poolMax = 0;
+    pool.onAcquire(({ inFlight: holders }) => (poolMax = Math.max(poolMax, holders)));
+    pool.onRelease(({ inFlight: holders }) => (poolHolders = holders));
     const makeTool = (name: string, gates: Array<Semaphore | RateLimiter>) =>
       defineTool({
         name,
@@ -23,16 +26,13 @@ describe('calls through several gates', () => {
         concurrency: 2,
         gates,
         async run(ms, { signal }) {
-          starts.push(performance.now());
+          if (gates.includes(rate)) rateStarts.push(performance.now());
           inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
           maxInFlight.set(name, Math.max(maxInFlight.get(name) ?? 0, inFlight.get(name)!));
-          poolRunning += 1;
-          poolMax = Math.max(poolMax, poolRunning);
           try {
             await sleep(ms, signal);
           } finally {
             inFlight.set(name, inFlight.get(name)! - 1);
-            poolRunning -= 1;
           }
           return ms;
         },
@@ -47,7 +47,9 @@ describe('calls through several gates', () => {
       run: (ctx) =>
         ctx.all(
           Array.from({ length: 60 }, (_, i) => {
-            const tool = [a, b, c][i % 3]!;
+            // In runs of three calls of one tool, so a third call of a tool can hold the pool while its
+            // tool's own limit of 2 makes it wait.
+            const tool = [a, b, c][Math.floor(i / 3) % 3]!;
             return ctx.call(tool, 50 + Math.floor(random() * 200));
           }),
         ),
@@ -55,9 +57,29 @@ describe('calls through several gates', () => {
     const done = t.runner.run(agent, undefined);
     await vi.runAllTimersAsync();
     expect(await done).toHaveLength(60);
-    for (const name of ['a', 'b', 'c']) expect(maxInFlight.get(name)).toBe(2);
-    expect(poolMax).toBeLessThanOrEqual(8);
-    expect([pool.inFlight, pool.queued, rate.queued]).toEqual([0, 0, 0]);
+
+    // Each tool's own limit of 2 was reached and never passed, and calls queued for it.
+    for (const name of ['a', 'b', 'c']) {
+      expect(maxInFlight.get(name), name).toBe(2);
+      expect(t.byName(`queue ${name}.concurrency`).length, `calls that waited for ${name}.concurrency`).toBeGreaterThan(0);
+    }
+    // The pool of 5 (less than the tools' 2 + 2 + 2) was full at times, never over, and calls queued for it.
+    expect(poolMax).toBe(5);
+    expect(t.byName('queue shared-pool').length).toBeGreaterThan(0);
+    // 5 calls/s with bursts of 5: any stretch of starts fits the bucket, and the 42 calls of a and b took
+    // the 7.4 s the rate allows after the first burst (unlimited, they would be done in about 2 s).
+    expect(rateStarts).toHaveLength(42);
+    rateStarts.sort((x, y) => x - y);
+    for (let i = 0; i < rateStarts.length; i += 1) {
+      for (let j = i; j < rateStarts.length; j += 1) {
+        const allowed = 5 + Math.floor(((rateStarts[j]! - rateStarts[i]!) * 5) / 1000);
+        expect(j - i + 1, `starts ${i}..${j} within ${rateStarts[j]! - rateStarts[i]!} ms`).toBeLessThanOrEqual(allowed);
+      }
+    }
+    expect(rateStarts[41]! - rateStarts[0]!).toBeGreaterThanOrEqual(7400);
+    expect(t.byName('queue api-rate').length).toBeGreaterThan(0);
+
+    expect([poolHolders, pool.inFlight, pool.queued, rate.queued]).toEqual([0, 0, 0, 0]);
     expect(t.recorder.open.size).toBe(0);
     expect(t.byName('execute_tool a').concat(t.byName('execute_tool b'), t.byName('execute_tool c'))).toHaveLength(60);
   });

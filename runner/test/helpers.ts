@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import { TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { Runner, type RunnerOptions } from '../src/index.js';
+import { Runner, type Clock, type RunnerOptions } from '../src/index.js';
 
 /** Records every span: those started and not yet ended, and those ended, in order of ending. */
 export class RecordingProcessor implements SpanProcessor {
@@ -86,3 +86,23 @@ export async function flush(rounds = 10): Promise<void> {
 
 /** A seeded random number generator (mulberry32). */
 export { seededRandom } from '@overlap/shared';
+
+/** Milliseconds since the epoch of a span time. */
+export function msOf(time: readonly [number, number]): number {
+  return time[0] * 1e3 + time[1] / 1e6;
+}
+
+/**
+ * A clock on the (possibly fake) timers whose every read is `stepMs` (a microsecond) later than the one
+ * before, as on a real machine where no two reads agree: a test on it sees two times as equal only when
+ * the runner meant them to be the same instant.
+ */
+export function tickingClock(stepMs = 0.001, startMs = 5_000): Clock & { reads: number } {
+  const clock = {
+    reads: 0,
+    now: () => startMs + performance.now() + (clock.reads += 1) * stepMs,
+    setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
+    clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  return clock;
+}

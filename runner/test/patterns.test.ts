@@ -217,4 +217,22 @@ describe('patterns', () => {
     const { result } = await runAgent((ctx) => ctx.race([(c) => c.call(ignoring, {}), (c) => c.call(wait, { label: 'w', ms: 20 })]));
     expect(result).toMatchObject({ ok: true, value: 'w', at: 20 });
   });
+  it('hedge() and map() - bad options reject the promise; the call never throws', async () => {
+    const thrown: unknown[] = [];
+    const { result } = await runAgent(async (ctx) => {
+      const settled: Array<Promise<unknown>> = [];
+      try {
+        settled.push(ctx.hedge((c) => c.call(wait, { label: 'h', ms: 1 }), { afterMs: -1 }));
+        settled.push(ctx.map([1, 2], (n) => n, { concurrency: 0 }));
+      } catch (error) {
+        thrown.push(error);
+      }
+      return Promise.allSettled(settled);
+    });
+    expect(thrown).toEqual([]);
+    expect(result.ok && result.value.map((r) => r.status === 'rejected' && String(r.reason))).toEqual([
+      'InvalidOptionError: hedge.afterMs: expected a finite number >= 0, received -1',
+      'InvalidOptionError: map.concurrency: expected an integer >= 1, or Infinity, received 0',
+    ]);
+  });
 });

@@ -8,7 +8,7 @@ import {
   defineTool,
   isDeadlineExceededError,
 } from '../src/index.js';
-import { deferred, flush, sleep, tracedRunner } from './helpers.js';
+import { deferred, flush, msOf, sleep, tracedRunner } from './helpers.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -99,20 +99,102 @@ describe('timeouts', () => {
     expect(pool.reclaimedRunning).toBe(1);
     expect(t.warnings).toHaveLength(1);
     expect(t.warnings[0]).toContain('keeps its permit until it settles');
+    // The bodies still run, so their abandoned spans stay open, with the reclaim as an event on each.
+    const open = [...t.recorder.open].filter((s) => s.name === 'abandoned never');
+    expect(open).toHaveLength(2);
+    const refusedBy = open.map((s) => s.events.find((e) => e.name === 'overlap.permit.reclaimed')?.attributes?.['overlap.permit.refused_by']);
+    expect(refusedBy).toEqual([[], ['pool']]);
+    // Until the runner stops watching them (abandonedSpanMaxMs, 60 s by default).
+    await vi.advanceTimersByTimeAsync(60_000);
     const abandoned = t.byName('abandoned never');
     expect(abandoned).toHaveLength(2);
     expect(abandoned.every((s) => s.attributes['overlap.body.settled'] === false)).toBe(true);
+    expect(abandoned.every((s) => s.events.some((e) => e.name === 'overlap.body.unwatched'))).toBe(true);
     expect(t.recorder.open.size).toBe(0);
   });
 
-  it('abandoned span - starts when the call ends and ends when the body really finished (real clock)', async () => {
+  it('abandoned span - stays open past the reclaim, which is an event on it, and ends when the body settles', async () => {
+    const t = tracedRunner();
+    const pool = new Semaphore({ name: 'pool', permits: 1 });
+    // Ignores its signal and answers at 2,000 ms; the permit is reclaimed at 1,000 ms (reclaimPermitAfterMs = timeoutMs).
+    const stubborn = defineTool({ name: 'stubborn', input: z.object({}), timeoutMs: 500, gates: [pool], run: () => sleep(2000).then(() => 'late') });
+    const settled = t.runner.call(stubborn, {}).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await settled).toBeInstanceOf(ToolTimeoutError);
+    const call = t.one('execute_tool stubborn');
+    const at = (time: [number, number]) => msOf(time) - msOf(call.startTime);
+    expect(at(call.endTime)).toBe(500);
+
+    await vi.advanceTimersByTimeAsync(500);
+    expect(pool.inFlight).toBe(0);
+    const open = [...t.recorder.open].find((span) => span.name === 'abandoned stubborn')!;
+    expect(open).toBeDefined();
+    expect(at(open.startTime)).toBe(500);
+    expect(open.events.map((e) => [e.name, at(e.time), e.attributes?.['overlap.permit.refused_by']])).toEqual([['overlap.permit.reclaimed', 1000, []]]);
+
+    await vi.advanceTimersByTimeAsync(1000);
+    const abandoned = t.one('abandoned stubborn');
+    expect(at(abandoned.endTime)).toBe(2000);
+    expect(abandoned.attributes).toMatchObject({ 'overlap.body.settled': true, 'overlap.body.outcome': 'ok', 'overlap.phase': 'abandoned' });
+    expect(t.warnings).toEqual([]);
+    expect(t.recorder.open.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('abandoned span - a tool with no gate has no permit to reclaim: no reclaim event, no warning, open until the body settles', async () => {
+    const t = tracedRunner();
+    const stubborn = defineTool({ name: 'stubborn', input: z.object({}), timeoutMs: 500, run: () => sleep(2000).then(() => Promise.reject(new TypeError('late and wrong'))) });
+    const settled = t.runner.call(stubborn, {}).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await settled).toBeInstanceOf(ToolTimeoutError);
+    await vi.advanceTimersByTimeAsync(1500);
+    const call = t.one('execute_tool stubborn');
+    const abandoned = t.one('abandoned stubborn');
+    expect(msOf(abandoned.startTime) - msOf(call.startTime)).toBe(500);
+    expect(msOf(abandoned.endTime) - msOf(call.startTime)).toBe(2000);
+    expect(abandoned.events).toEqual([]);
+    expect(abandoned.attributes).toMatchObject({ 'overlap.body.settled': true, 'overlap.body.outcome': 'error', 'error.type': 'TypeError' });
+    expect(t.warnings).toEqual([]);
+    expect(t.recorder.open.size).toBe(0);
+  });
+
+  it('abandonedSpanMaxMs - past it the span ends saying the runner stopped watching; a refused permit still comes back when the body settles', async () => {
+    const t = tracedRunner();
+    const pool = new Semaphore({ name: 'pool', permits: 1, maxReclaimed: 0 });
+    const stubborn = defineTool({
+      name: 'stubborn',
+      input: z.object({}),
+      timeoutMs: 500,
+      abandonedSpanMaxMs: 3000,
+      gates: [pool],
+      run: () => sleep(10_000).then(() => 'very late'),
+    });
+    void t.runner.call(stubborn, {}).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(3500);
+    const abandoned = t.one('abandoned stubborn');
+    const call = t.one('execute_tool stubborn');
+    expect(msOf(abandoned.endTime) - msOf(call.startTime)).toBe(3500);
+    expect(abandoned.attributes['overlap.body.settled']).toBe(false);
+    expect(abandoned.events.map((e) => [e.name, e.attributes?.['overlap.permit.refused_by'] ?? e.attributes?.['overlap.abandoned.max_ms']])).toEqual([
+      ['overlap.permit.reclaimed', ['pool']],
+      ['overlap.body.unwatched', 3000],
+    ]);
+    expect(t.warnings).toHaveLength(1);
+    expect(pool.inFlight).toBe(1);
+    await vi.advanceTimersByTimeAsync(6500);
+    expect(pool.inFlight).toBe(0);
+    expect(t.recorder.open.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('abandoned span - starts when the call ends and ends when the body really finished, past the reclaim time (real clock)', async () => {
     vi.useRealTimers();
     const t = tracedRunner();
+    // No gate, and the default reclaimPermitAfterMs (30 ms): the span must not end at the reclaim time.
     const stubborn = defineTool({
       name: 'stubborn',
       input: z.object({}),
       timeoutMs: 30,
-      reclaimPermitAfterMs: 1000,
       run: () => new Promise<string>((resolve) => setTimeout(() => resolve('late'), 150)),
     });
     await expect(t.runner.call(stubborn, {})).rejects.toBeInstanceOf(ToolTimeoutError);

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CancelScope } from '../src/timing/CancelScope.js';
-import { systemClock } from '../src/timing/Clock.js';
-import { TimeoutScheduler } from '../src/timing/TimeoutScheduler.js';
+import { CancelScope } from '../src/engine/CancelScope.js';
+import { systemClock } from '../src/Clock.js';
+import { TimeoutScheduler } from '../src/engine/TimeoutScheduler.js';
 
 describe('TimeoutScheduler', () => {
   beforeEach(() => vi.useFakeTimers());

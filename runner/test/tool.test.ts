@@ -29,6 +29,31 @@ describe('defineTool()', () => {
     expect(() => defineAgent({ name: 'a', run: undefined as never })).toThrow('defineAgent(a).run');
   });
 
+  it('defineTool() - checks circuitBreaker and abandonedSpanMaxMs when the tool is defined, not on its first call', () => {
+    const input = z.object({});
+    expect(() => defineTool({ name: 't', input, circuitBreaker: { failureThreshold: 0 }, run: () => 1 })).toThrow(
+      'defineTool(t).circuitBreaker.failureThreshold: expected an integer >= 1, received 0',
+    );
+    expect(() => defineTool({ name: 't', input, circuitBreaker: { windowMs: -1 }, run: () => 1 })).toThrow('defineTool(t).circuitBreaker.windowMs');
+    expect(() => defineTool({ name: 't', input, circuitBreaker: 'on' as never, run: () => 1 })).toThrow('defineTool(t).circuitBreaker: expected an object');
+    expect(() => defineTool({ name: 't', input, abandonedSpanMaxMs: 0, run: () => 1 })).toThrow('defineTool(t).abandonedSpanMaxMs');
+    const tool = defineTool({ name: 't', input, circuitBreaker: { failureThreshold: 3 }, run: () => 1 });
+    expect(tool.circuitBreaker).toEqual({ failureThreshold: 3, windowMs: 10_000, halfOpenAfterMs: 5_000 });
+    expect(tool.abandonedSpanMaxMs).toBe(60_000);
+  });
+
+  it('call() - never throws synchronously: a bad option rejects the promise and the call leaves nothing open', async () => {
+    const t = tracedRunner();
+    const tool = defineTool({ name: 't', input: z.object({}), circuitBreaker: {}, run: () => 1 });
+    let promise: Promise<unknown> | undefined;
+    expect(() => {
+      promise = t.runner.call(tool, {}, { signal: 'not a signal' as never });
+    }).not.toThrow();
+    await expect(promise).rejects.toBeInstanceOf(TypeError);
+    expect(t.runner.openCalls).toBe(0);
+    expect(t.recorder.open.size).toBe(0);
+  });
+
   it('defineTool() - returns a frozen tool; the definition object can change without effect', () => {
     const gates = [new Semaphore({ name: 's', permits: 1 })];
     const tool = defineTool({ name: 't', input: z.object({}), gates, run: () => 1 });

@@ -25,8 +25,11 @@
  * When a call times out, its span ends at the timeout with outcome `timeout`. If the body has not
  * settled by then (it ignored its `AbortSignal`), the runner opens a child span `abandoned {tool}` with
  * {@link OverlapAttributes.PHASE} = `"abandoned"` that starts at the timeout and ends when the body
- * really settles, or when the gate takes its permit back (see the runner's `abandonAfterMs`), whichever
- * is first; {@link OverlapAttributes.BODY_SETTLED} tells which.
+ * really settles ({@link OverlapAttributes.BODY_SETTLED} = true, with {@link OverlapAttributes.BODY_OUTCOME}).
+ * When the call's gates take its permits back meanwhile (the tool's `reclaimPermitAfterMs`), that is an
+ * {@link OverlapEvents.PERMIT_RECLAIMED} event on the span, which stays open: the permits stop counting
+ * there, the body does not. A runner stops watching after the tool's `abandonedSpanMaxMs`: the span then
+ * ends with {@link OverlapAttributes.BODY_SETTLED} = false and an {@link OverlapEvents.BODY_UNWATCHED} event.
  *
  * @packageDocumentation
  */
@@ -128,13 +131,29 @@ export const OverlapAttributes = {
   REQUEST_ID: 'overlap.request.id',
   /** Id of the runner process instance that produced a span (set on resources by the telemetry set-up). */
   RUNNER_ID: 'overlap.runner.id',
+  /** On an {@link OverlapEvents.TIMEOUT} event: whether the body was still running when the timeout fired. */
+  BODY_RUNNING: 'overlap.body.running',
+  /**
+   * On an {@link OverlapEvents.PERMIT_RECLAIMED} event: the gates that refused to take their permit back
+   * (a string array; empty when every gate did). Those permits stay with the body until it settles.
+   */
+  PERMIT_REFUSED_BY: 'overlap.permit.refused_by',
+  /** On an {@link OverlapEvents.BODY_UNWATCHED} event: the tool's `abandonedSpanMaxMs`, in milliseconds. */
+  ABANDONED_SPAN_MAX_MS: 'overlap.abandoned.max_ms',
+  /** On an {@link OverlapEvents.FALLBACK} event: the index of the task tried next (1 for the first fallback). */
+  FALLBACK_INDEX: 'overlap.fallback.index',
+  /** On an {@link OverlapEvents.HEDGE_START} event: which copy starts (1 for the first duplicate). */
+  HEDGE_INDEX: 'overlap.hedge.index',
 } as const;
 
 /** Names of the span events Overlap records. */
 export const OverlapEvents = {
   /** An attempt started (attributes: {@link OverlapAttributes.ATTEMPT}). */
   ATTEMPT_START: 'overlap.attempt.start',
-  /** An attempt failed (attributes: attempt, `error.type`, message). */
+  /**
+   * An attempt failed (attributes: attempt, `error.type`, message, and {@link OverlapAttributes.OUTCOME},
+   * the outcome the error states, so a reader knows an attempt `rejected` at its gates never ran).
+   */
   ATTEMPT_FAILED: 'overlap.attempt.failed',
   /** The runner waits before the next attempt (attributes: delay, hint). */
   RETRY_BACKOFF: 'overlap.retry.backoff',
@@ -148,8 +167,17 @@ export const OverlapEvents = {
   FALLBACK: 'overlap.fallback',
   /** A hedge (duplicate) call was started. */
   HEDGE_START: 'overlap.hedge.start',
-  /** A gate took back the permit of a body that ran on past its timeout. */
+  /**
+   * On an `abandoned` span: the call's gates were asked to take back the permits of a body that runs on
+   * past its timeout (attributes: {@link OverlapAttributes.PERMIT_REFUSED_BY}). From here the body holds
+   * only the permits of the gates that refused. A tool without gates has no permit and no such event.
+   */
   PERMIT_RECLAIMED: 'overlap.permit.reclaimed',
+  /**
+   * On an `abandoned` span: the runner stopped watching a body that still runs (the tool's
+   * `abandonedSpanMaxMs` passed); the span ends here with {@link OverlapAttributes.BODY_SETTLED} = false.
+   */
+  BODY_UNWATCHED: 'overlap.body.unwatched',
 } as const;
 
 /**

@@ -163,6 +163,71 @@ describe('concurrencyTimeline()', () => {
     ]);
   });
 
+  it('concurrencyTimeline() - counts releases before acquires at one instant: a permit handed on is never held twice', () => {
+    // A semaphore of 1: `a` ends at 10, the very timestamp `b`'s wait for it ends (the runner stamps the hand-off once).
+    const trace = assembleTrace([
+      toolCall({ id: 'a', start: 0, end: 10, gates: ['db'] }),
+      toolCall({ id: 'b', start: 0, end: 20, gates: ['db'] }),
+      queueSpan({ id: 'qb', parent: 'b', gate: 'db', start: 0, end: 10 }),
+      toolCall({ id: 'c', start: 0, end: 30, gates: ['db'] }),
+      queueSpan({ id: 'qc', parent: 'c', gate: 'db', start: 0, end: 20 }),
+    ]);
+    const db = concurrencyTimeline(trace).gates[0]!;
+    expect(db.maxInFlight).toBe(1);
+    expect(steps(db)).toEqual([
+      [0, 1, 2],
+      [10, 1, 1],
+      [20, 1, 0],
+      [30, 0, 0],
+    ]);
+  });
+
+  it('concurrencyTimeline() - a reclaimed permit stops counting at the reclaim event, though the abandoned body runs on', () => {
+    const trace = assembleTrace([
+      toolCall({ id: 'call', start: 0, end: 30, gates: ['db', 'api'], outcome: 'timeout' }),
+      abandonedSpan({
+        id: 'ab',
+        parent: 'call',
+        start: 30,
+        end: 200,
+        attempt: 1,
+        settled: true,
+        events: [event(OverlapEvents.PERMIT_RECLAIMED, 60, { [OverlapAttributes.PERMIT_REFUSED_BY]: ['api'] })],
+      }),
+    ]);
+    const [api, db] = concurrencyTimeline(trace).gates;
+    // db took its permit back at 60; api refused, so the body keeps that one until it settles at 200.
+    expect(steps(db)).toEqual([
+      [0, 1, 0],
+      [60, 0, 0],
+    ]);
+    expect(steps(api)).toEqual([
+      [0, 1, 0],
+      [200, 0, 0],
+    ]);
+  });
+
+  it("concurrencyTimeline() - an attempt whose failed event says 'rejected' held nothing, whatever its error", () => {
+    const trace = assembleTrace([
+      toolCall({
+        id: 'call',
+        start: 0,
+        end: 100,
+        gates: ['db'],
+        attempts: 2,
+        events: [
+          event(OverlapEvents.ATTEMPT_FAILED, 20, { [OverlapAttributes.ATTEMPT]: 1, 'error.type': 'ACME_BUDGET_SPENT', [OverlapAttributes.OUTCOME]: 'rejected' }),
+          backoff(20, 30, 2),
+        ],
+      }),
+    ]);
+    expect(steps(concurrencyTimeline(trace).gates[0])).toEqual([
+      [0, 0, 0],
+      [50, 1, 0],
+      [100, 0, 0],
+    ]);
+  });
+
   it('concurrencyTimeline() - a call rejected at a gate holds only the gates before it, one rejected without a wait holds none', () => {
     const trace = assembleTrace([
       toolCall({ id: 'timedOut', start: 0, end: 20, gates: ['db', 'api'], outcome: 'rejected' }),

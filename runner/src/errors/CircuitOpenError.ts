@@ -1,8 +1,11 @@
+import { Outcome } from '@overlap/shared';
 import { OverlapError, codeGuard } from './OverlapError.js';
 
 /** A tool's circuit breaker is open after repeated failures; the call failed fast without running. */
 export class CircuitOpenError extends OverlapError {
   readonly code = 'OVERLAP_CIRCUIT_OPEN' as const;
+  /** A call that fails with it never ran: its outcome is `rejected`. */
+  readonly outcome = Outcome.REJECTED;
 
   constructor(
     readonly tool: string,

@@ -1,8 +1,11 @@
+import { Outcome } from '@overlap/shared';
 import { OverlapError, codeGuard } from './OverlapError.js';
 
 /** A call waited longer than a gate's `queueTimeoutMs` for a permit. */
 export class QueueTimeoutError extends OverlapError {
   readonly code = 'OVERLAP_QUEUE_TIMEOUT' as const;
+  /** A call that fails with it never ran: its outcome is `rejected`. */
+  readonly outcome = Outcome.REJECTED;
 
   constructor(
     readonly gate: string,

@@ -1,3 +1,5 @@
+import { Outcome } from '@overlap/shared';
+import { outcomeStatedBy } from '../engine/outcome.js';
 import { OverlapError, codeGuard } from './OverlapError.js';
 
 /** Why a retrying call stopped. */
@@ -9,6 +11,8 @@ export type RetryStopReason = 'exhausted' | 'deadline';
  */
 export class RetriesExhaustedError extends OverlapError {
   readonly code = 'OVERLAP_RETRIES_EXHAUSTED' as const;
+  /** The outcome the last attempt's error states (a call that timed out three times timed out), else `error`. */
+  readonly outcome: Outcome;
 
   constructor(
     readonly tool: string,
@@ -24,6 +28,7 @@ export class RetriesExhaustedError extends OverlapError {
         : `tool "${tool}" failed after ${attempts} attempt(s): ${messageOf(cause)}`,
       { cause },
     );
+    this.outcome = outcomeStatedBy(cause) ?? Outcome.ERROR;
   }
 }
 

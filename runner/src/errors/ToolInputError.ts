@@ -1,3 +1,4 @@
+import { Outcome } from '@overlap/shared';
 import { OverlapError, codeGuard } from './OverlapError.js';
 
 /** One problem a schema found in a value. */
@@ -11,6 +12,8 @@ export interface SchemaIssue {
 /** A tool's input did not match its input schema (or was not valid JSON). The tool body did not run. */
 export class ToolInputError extends OverlapError {
   readonly code = 'OVERLAP_TOOL_INPUT' as const;
+  /** A call that fails with it never ran: its outcome is `rejected`. */
+  readonly outcome = Outcome.REJECTED;
 
   constructor(
     readonly tool: string,

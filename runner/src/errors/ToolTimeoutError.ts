@@ -1,8 +1,11 @@
+import { Outcome } from '@overlap/shared';
 import { OverlapError, codeGuard } from './OverlapError.js';
 
 /** A call's attempt ran longer than the tool's `timeoutMs`. */
 export class ToolTimeoutError extends OverlapError {
   readonly code = 'OVERLAP_TOOL_TIMEOUT' as const;
+  /** A call that fails with it ran out of time: its outcome is `timeout`. */
+  readonly outcome = Outcome.TIMEOUT;
 
   constructor(
     readonly tool: string,

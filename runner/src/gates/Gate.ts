@@ -1,4 +1,5 @@
-import { EventChannel, type Disposer } from '../events.js';
+import type { Disposer } from '../Disposer.js';
+import { EventChannel } from '../engine/EventChannel.js';
 
 /**
  * The right to proceed through a gate. Give it back with {@link Permit.release} exactly once; later calls

@@ -1,10 +1,10 @@
 import { QueueFullError } from '../errors/QueueFullError.js';
 import { QueueTimeoutError } from '../errors/QueueTimeoutError.js';
-import { systemClock, type Clock } from '../timing/Clock.js';
-import { TimeoutScheduler } from '../timing/TimeoutScheduler.js';
+import { systemClock, type Clock } from '../Clock.js';
+import { TimeoutScheduler } from '../engine/TimeoutScheduler.js';
 import { validateOption } from '../validateOption.js';
 import { GateBase, type GateWaiter, type Permit } from './Gate.js';
-import { WaitNode, WaitQueue } from './WaitQueue.js';
+import { WaitNode, WaitQueue } from '../engine/WaitQueue.js';
 
 /** Options every gate in this process has. */
 export interface LocalGateOptions {

@@ -1,4 +1,4 @@
-import type { TimerHandle } from '../timing/Clock.js';
+import type { TimerHandle } from '../Clock.js';
 import { validateOption } from '../validateOption.js';
 import type { GateWaiter, Permit } from './Gate.js';
 import { LocalGate, type LocalGateOptions } from './LocalGate.js';
@@ -19,6 +19,8 @@ export interface RateLimiterOptions extends LocalGateOptions {
    */
   burst?: number;
 }
+
+let releasePermit: (limiter: RateLimiter, permit: RatePermit) => void;
 
 /**
  * A token bucket: `limit` calls per `intervalMs`, with bursts up to `burst`. It paces when calls start
@@ -78,8 +80,7 @@ export class RateLimiter extends LocalGate {
     return undefined;
   }
 
-  /** @internal Called by a permit. */
-  releasePermit(permit: RatePermit): void {
+  #release(permit: RatePermit): void {
     this.#inFlight -= 1;
     if (this.releaseEvents.hasListeners) {
       this.releaseEvents.emit({
@@ -90,6 +91,11 @@ export class RateLimiter extends LocalGate {
       });
     }
     this.checkIdle();
+  }
+
+  static {
+    // Permits live outside the class; this lets them reach its private release, and nothing else can.
+    releasePermit = (limiter, permit) => limiter.#release(permit);
   }
 
   /** With nobody waiting, the refill timer has nothing to do. */
@@ -142,7 +148,7 @@ class RatePermit implements Permit {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.limiter.releasePermit(this);
+    releasePermit(this.limiter, this);
   }
 
   /** A rate permit holds no capacity, so giving it back early costs nothing. */

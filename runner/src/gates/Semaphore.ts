@@ -15,6 +15,9 @@ export interface SemaphoreOptions extends LocalGateOptions {
   maxReclaimed?: number;
 }
 
+let releasePermit: (semaphore: Semaphore, permit: SemaphorePermit) => void;
+let reclaimPermit: (semaphore: Semaphore, permit: SemaphorePermit) => boolean;
+
 /**
  * A counting semaphore: at most `permits` calls hold a permit at once; the rest wait in order (higher
  * priority first, then first come, first served).
@@ -70,8 +73,7 @@ export class Semaphore extends LocalGate {
     return undefined;
   }
 
-  /** @internal Called by a permit. */
-  releasePermit(permit: SemaphorePermit): void {
+  #release(permit: SemaphorePermit): void {
     if (permit.reclaimed) {
       this.#reclaimedRunning -= 1;
       return;
@@ -89,8 +91,7 @@ export class Semaphore extends LocalGate {
     this.checkIdle();
   }
 
-  /** @internal Called by a permit. */
-  reclaimPermit(permit: SemaphorePermit): boolean {
+  #reclaim(permit: SemaphorePermit): boolean {
     if (this.#reclaimedRunning >= this.maxReclaimed) return false;
     this.#reclaimedRunning += 1;
     this.#reclaimedTotal += 1;
@@ -99,6 +100,12 @@ export class Semaphore extends LocalGate {
     this.#dispatch();
     this.checkIdle();
     return true;
+  }
+
+  static {
+    // Permits live outside the class; these let them reach its private release and reclaim, and nothing else can.
+    releasePermit = (semaphore, permit) => semaphore.#release(permit);
+    reclaimPermit = (semaphore, permit) => semaphore.#reclaim(permit);
   }
 
   #dispatch(): void {
@@ -123,11 +130,11 @@ class SemaphorePermit implements Permit {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.semaphore.releasePermit(this);
+    releasePermit(this.semaphore, this);
   }
 
   reclaim(): boolean {
     if (this.released || this.reclaimed) return true;
-    return this.semaphore.reclaimPermit(this);
+    return reclaimPermit(this.semaphore, this);
   }
 }

@@ -1,3 +1,4 @@
+import { Outcome } from '@overlap/shared';
 import { OverlapError, codeGuard } from '../errors/OverlapError.js';
 
 /** Why a shared gate could not serve a call. */
@@ -28,6 +29,8 @@ export class GateUnavailableError extends OverlapError {
   readonly code = 'OVERLAP_GATE_UNAVAILABLE' as const;
   /** Transient: Redis may be back for the next attempt. */
   readonly retryable = true;
+  /** Thrown before the call ran (at once, never after a wait): its outcome is `rejected`. */
+  readonly outcome = Outcome.REJECTED;
 
   constructor(
     /** Name of the gate. */

@@ -1,12 +1,16 @@
+import type { Clock } from '../Clock.js';
+import { TimeoutScheduler } from '../engine/TimeoutScheduler.js';
 import { QueueFullError } from '../errors/QueueFullError.js';
 import { QueueTimeoutError } from '../errors/QueueTimeoutError.js';
 import { GateBase, type Gate, type GateRejectEvent, type GateScope, type GateWaiter, type Permit } from '../gates/Gate.js';
-import type { Clock, TimerHandle } from '../timing/Clock.js';
-import { TimeoutScheduler } from '../timing/TimeoutScheduler.js';
+import { FailOpenGate } from './engine/FailOpenGate.js';
+import { LeaseRenewal } from './engine/LeaseRenewal.js';
+import type { ResolvedSharedGateOptions } from './engine/resolveSharedGateOptions.js';
+import { decodeEnterReply, decodeReleaseReply, decodeSyncReply, type EnterReply, type GateState } from './engine/scriptReply.js';
+import type { ConnectionListener, GateScript, SharedGateConnection } from './engine/SharedGateConnection.js';
+import { Ticket, type TicketState } from './engine/Ticket.js';
 import { GateUnavailableError, type GateUnavailableReason } from './GateUnavailableError.js';
-import type { ConnectionListener, GateScript, ScriptReply, SharedGateConnection } from './SharedGateConnection.js';
-import type { RedisDownPolicy, ResolvedSharedGateOptions } from './SharedGateOptions.js';
-import { Ticket, type TicketState } from './Ticket.js';
+import type { RedisDownPolicy } from './SharedGateOptions.js';
 
 /**
  * How a shared gate serves calls now: through Redis (`shared`), through its local fallback while Redis is
@@ -15,18 +19,16 @@ import { Ticket, type TicketState } from './Ticket.js';
  */
 export type SharedGateMode = 'shared' | 'local' | 'unavailable' | 'closed';
 
-/** Status codes of the scripts' replies. */
-const GRANTED = 1;
-const QUEUE_FULL = 2;
-const GONE = -1;
-/** Where the per-waiter statuses start in a `sync` reply. */
-const STATUSES_AT = 7;
-
 /**
  * What every gate shared through Redis has: tickets for waiters, the `enter`/`leave` protocol of
  * {@link Gate} on top of Redis scripts, grants over pub/sub with polling as a fallback, queue limits and
  * timeouts, and the failure policy while Redis is down. {@link SharedSemaphore} and
  * {@link SharedRateLimiter} add what their permits mean.
+ *
+ * Its parts, each in its own module under `redis/engine/`: the scripts' replies are read by typed
+ * decoders (`scriptReply.ts`), leases and waiters' places are renewed on one timer (`LeaseRenewal.ts`),
+ * and failing open is a decorator over a local gate (`FailOpenGate.ts`); this class keeps the waiters'
+ * tickets and the protocol that ties them together.
  *
  * `enter` never returns a permit at once while Redis serves the gate: the answer needs a round trip, so
  * every call waits in the queue at least that long, and its queue span (kind `shared_semaphore` or
@@ -38,14 +40,18 @@ export abstract class SharedGate extends GateBase {
   readonly maxQueue: number;
   readonly queueTimeoutMs: number;
   readonly pollIntervalMs: number;
+  /** @internal */
   protected readonly clock: Clock;
+  /** @internal */
   protected readonly connection: SharedGateConnection;
-  /** The gate's Redis keys, all in one hash slot. */
-  protected readonly keys: readonly string[];
+  readonly #keys: readonly string[];
   /** Routes grant messages to this gate. */
-  protected readonly gateId: string;
+  readonly #gateId: string;
+  readonly #ttlMs: number;
   readonly #expectedProcesses: number | undefined;
   readonly #scheduler: TimeoutScheduler;
+  readonly #renewal: LeaseRenewal;
+  readonly #failOpen: FailOpenGate | undefined;
   readonly #disposeListener: () => void;
   readonly #byWaiter = new Map<GateWaiter, Ticket>();
   /** Tickets still waiting, by id (the tail of their queue member). */
@@ -53,36 +59,55 @@ export abstract class SharedGate extends GateBase {
   #queuedInRedis = 0;
   /** Queue members and leases to give back once Redis is reachable again. */
   #giveBackLater: string[] = [];
-  #fallback: Gate | undefined;
-  #fallbackInFlight = 0;
-  #pollTimer: TimerHandle | undefined;
-  #pollAt = Infinity;
   #syncing = false;
   #syncAgain = false;
   #syncAgainFull = false;
-  /** Whether leases or waiters' places need renewing, and when they last were (all of them). */
-  #renewing = false;
-  #renewedAt = -Infinity;
   #closed = false;
   #seenCount = 0;
   #seenQueued = 0;
   #seenProcesses = 0;
   readonly #expire = (ticket: Ticket): void => this.#onQueueTimeout(ticket);
 
-  protected constructor(name: string, kindKey: 's' | 'r', connection: SharedGateConnection, options: ResolvedSharedGateOptions) {
+  /**
+   * @param ttlMs - the lease (semaphore) or waiter (rate limit) time to live
+   * @internal
+   */
+  protected constructor(
+    name: string,
+    kindKey: 's' | 'r',
+    connection: SharedGateConnection,
+    options: ResolvedSharedGateOptions,
+    ttlMs: number,
+  ) {
     super(name);
     this.onRedisDown = options.onRedisDown;
     this.maxQueue = options.maxQueue;
     this.queueTimeoutMs = options.queueTimeoutMs;
     this.pollIntervalMs = options.pollIntervalMs;
     this.clock = options.clock;
+    this.#ttlMs = ttlMs;
     this.#expectedProcesses = options.expectedProcesses;
     this.#scheduler = new TimeoutScheduler(this.clock);
+    this.#renewal = new LeaseRenewal(this.clock, ttlMs, options.pollIntervalMs, (renew) => this.sync(renew));
+    this.#failOpen =
+      options.onRedisDown === 'fail-open'
+        ? new FailOpenGate(
+            {
+              clock: this.clock,
+              settle: (ticket) => this.#remove(ticket, 'done'),
+              emitAcquire: (waitMs) => this.#emitAcquire(waitMs),
+              emitQueue: (ahead) => this.#emitQueue(ahead),
+              emitRelease: (heldMs) => this.emitRelease(heldMs),
+              checkIdle: () => this.checkIdle(),
+            },
+            () => this.createFallback(this.sharingProcesses),
+          )
+        : undefined;
     this.connection = connection;
-    this.keys = connection.keysOf(kindKey, name);
-    this.gateId = `${kindKey}:${name}`;
+    this.#keys = connection.keysOf(kindKey, name);
+    this.#gateId = `${kindKey}:${name}`;
     const listener: ConnectionListener = {
-      gateId: this.gateId,
+      gateId: this.#gateId,
       onUp: () => this.#onUp(),
       onDown: (error) => this.#onDown(error),
       onGrant: (member) => this.#onGrant(member),
@@ -91,27 +116,28 @@ export abstract class SharedGate extends GateBase {
     this.#disposeListener = connection.listen(listener);
   }
 
-  /** Which script serves this kind of gate. */
+  /** Which script serves this kind of gate. @internal */
   protected abstract readonly script: GateScript;
-  /** The lease (semaphore) or waiter (rate limit) time to live, in ms. */
-  protected abstract readonly ttlMs: number;
-  /** The script's two gate parameters (`ARGV[6]`, `ARGV[7]`). */
+  /** The script's two gate parameters (`ARGV[6]`, `ARGV[7]`). @internal */
   protected abstract scriptParams(): [string | number, string | number];
-  /** Makes the permit for a grant from Redis (`member` is its lease or grant record). */
+  /** Makes the permit for a grant from Redis (`member` is its lease or grant record). @internal */
   protected abstract grantShared(member: string, grantedAt: number): Permit;
-  /** Leases this process holds, renewed at each sync. */
+  /** Leases this process holds, renewed at each sync. @internal */
   protected abstract heldMembers(): string[];
-  /** How many leases this process holds. */
+  /** How many leases this process holds. @internal */
   protected abstract get heldCount(): number;
-  /** Builds the local gate used while Redis is down, sized for `processes` sharing the limit. */
+  /** Builds the local gate used while Redis is down, sized for `processes` sharing the limit. @internal */
   protected abstract createFallback(processes: number): Gate;
-  /** Forgets the permits held now and returns their leases to give back (on close). */
+  /** Forgets the permits held now and returns their leases to give back (on close). @internal */
   protected abstract dropHeld(): string[];
-  /** Shared state for `describe()`, such as `3/5 permits held, 2 queued across 4 processes`. */
+  /** Shared state for `describe()`, such as `3/5 permits held, 2 queued across 4 processes`. @internal */
   protected abstract describeShared(): string;
 
-  /** Called when the gate starts failing open, with the fallback that now serves it. */
-  protected onFailOpen(_fallback: Gate): void {}
+  /** Called when the gate starts failing open, with the local gate that now serves it. @internal */
+  protected onFailOpen(_local: Gate): void {}
+
+  /** Called when a renewal found `count` of this process's leases had lapsed (run out or lost). @internal */
+  protected onLapsed(_count: number): void {}
 
   get queued(): number {
     return this.#byWaiter.size;
@@ -136,24 +162,19 @@ export abstract class SharedGate extends GateBase {
     return this.#seenProcesses;
   }
 
-  /** How many processes share the gate: `expectedProcesses`, or as last seen in Redis (at least 1). */
+  /** How many processes share the gate: `expectedProcesses`, or as last seen in Redis (at least 1). @internal */
   protected get sharingProcesses(): number {
     return this.#expectedProcesses ?? Math.max(1, this.#seenProcesses);
   }
 
-  /** The count in Redis's last answer: leases held (semaphore) or thousandths of a token (rate limit). */
+  /** The count in Redis's last answer: leases held (semaphore) or thousandths of a token (rate limit). @internal */
   protected get seenCount(): number {
     return this.#seenCount;
   }
 
-  /** Permits granted by the local fallback and not yet given back. */
+  /** Permits granted by the local fallback and not yet given back. @internal */
   protected get fallbackInFlight(): number {
-    return this.#fallbackInFlight;
-  }
-
-  /** The local fallback gate, if Redis was ever down while the gate failed open. */
-  protected get fallback(): Gate | undefined {
-    return this.#fallback;
+    return this.#failOpen?.inFlight ?? 0;
   }
 
   override describe(): string {
@@ -174,7 +195,7 @@ export abstract class SharedGate extends GateBase {
     if (this.#closed) throw new GateUnavailableError(this.name, 'closed');
     const state = this.connection.state;
     const down = state === 'down' || state === 'closed';
-    if (down && this.onRedisDown === 'fail-closed') {
+    if (down && this.#failOpen === undefined) {
       throw new GateUnavailableError(this.name, 'redis_down', { cause: this.connection.lastError });
     }
     if (this.#byWaiter.size >= this.maxQueue) {
@@ -211,7 +232,7 @@ export abstract class SharedGate extends GateBase {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#clearPoll();
+    this.#renewal.stop();
     const members = this.#giveBackLater;
     this.#giveBackLater = [];
     const error = new GateUnavailableError(this.name, 'closed');
@@ -229,9 +250,12 @@ export abstract class SharedGate extends GateBase {
   }
 
   /**
-   * Runs the `sync` script; at most one at a time. A full sync (every renewal interval, or `full`) renews
-   * this process's leases and waiters' places and asks for its waiters' states; in between, when a token
-   * or an expiring lease is due, a light one only lets Redis serve the queue's head.
+   * Runs the `sync` script; at most one at a time. A full sync (a renewal, or `full`) renews this
+   * process's leases and waiters' places and asks for its waiters' states; a light one (when a token or
+   * an expiring lease is due) only lets Redis serve the queue's head. Whatever it decides, while leases
+   * are held or waiters queue, a renewal timer is set or a sync is on its way.
+   *
+   * @internal
    */
   protected sync(full = false): void {
     if (this.#closed || this.connection.state !== 'up') return;
@@ -241,32 +265,36 @@ export abstract class SharedGate extends GateBase {
       return;
     }
     const now = this.clock.now();
-    const renew = full || now >= this.#renewedAt + this.#renewIntervalMs() - 1;
+    const renew = full || this.#renewal.isDue(now, this.#queuedInRedis > 0);
     const waiting: Ticket[] = [];
     let held: string[] = [];
     if (renew) {
       if (this.#queuedInRedis > 0) for (const ticket of this.#byId.values()) if (ticket.state === 'queued') waiting.push(ticket);
       held = this.heldMembers();
       if (waiting.length === 0 && held.length === 0) return;
-      this.#renewedAt = now;
+      this.#renewal.renewed(now);
+      for (const ticket of waiting) ticket.aliveFrom = now;
     } else if (this.#queuedInRedis === 0) {
+      this.#scheduleRenewal(-1);
       return;
     }
     const members = waiting.map((ticket) => ticket.member!);
     this.#syncing = true;
     this.#run('sync', [held.length, ...held, ...members])
       .then(
-        (reply) => {
+        (raw) => {
+          const reply = decodeSyncReply(raw, members.length);
           this.#observe(reply);
+          if (reply.lapsed > 0) this.onLapsed(reply.lapsed);
           waiting.forEach((ticket, i) => {
-            const status = reply[STATUSES_AT + i];
             if (ticket.state !== 'queued' || ticket.member !== members[i]) return;
-            if (status === GRANTED) this.#grant(ticket, members[i]!);
-            else if (status === GONE) this.#sendEnter(ticket);
+            const status = reply.waiters[i];
+            if (status === 'granted') this.#grant(ticket, members[i]!);
+            else if (status === 'gone') this.#sendEnter(ticket);
           });
-          this.#schedulePoll(reply[6]);
+          this.#scheduleRenewal(reply.dueMs);
         },
-        // Down: #onDown takes over. Any other error: the next poll tries again.
+        // Down: #onDown takes over. Any other error: the next renewal tries again.
         () => undefined,
       )
       .finally(() => {
@@ -277,12 +305,12 @@ export abstract class SharedGate extends GateBase {
           this.#syncAgainFull = false;
           this.sync(again);
         } else {
-          this.#schedulePoll(-1);
+          this.#scheduleRenewal(-1);
         }
       });
   }
 
-  /** Gives leases or queue places back in Redis now, or once it is reachable again. */
+  /** Gives leases or queue places back in Redis now, or once it is reachable again. @internal */
   protected giveBack(members: string[]): void {
     if (members.length === 0) return;
     if (this.connection.state !== 'up') {
@@ -290,31 +318,32 @@ export abstract class SharedGate extends GateBase {
       return;
     }
     this.#run('release', members).then(
-      (reply) => {
+      (raw) => {
+        const reply = decodeReleaseReply(raw);
         this.#observe(reply);
-        this.#schedulePoll(reply[6]);
+        this.#scheduleRenewal(reply.dueMs);
       },
       // The lease or place runs out by itself within its time to live.
       () => undefined,
     );
   }
 
-  /** Emits a release event; subclasses call it when a permit comes back. */
+  /** Emits a release event; subclasses call it when a permit comes back. @internal */
   protected emitRelease(heldMs: number): void {
     if (this.releaseEvents.hasListeners) {
       this.releaseEvents.emit({ gate: this.name, heldMs, inFlight: this.inFlight, queued: this.queued });
     }
   }
 
-  /** Makes sure held leases get renewed (after a grant). */
-  protected keepRenewing(): void {
-    this.#schedulePoll(-1);
-  }
-
-  #run(op: 'enter' | 'release' | 'sync', args: ReadonlyArray<string | number>): Promise<ScriptReply> {
+  #run(op: 'enter' | 'release' | 'sync', args: ReadonlyArray<string | number>): Promise<unknown> {
     const [p1, p2] = this.scriptParams();
     const connection = this.connection;
-    return connection.run(this.script, this.keys, [op, connection.channelPrefix, this.gateId, connection.clientId, Math.ceil(this.ttlMs), p1, p2, ...args]);
+    return connection.run(this.script, this.#keys, [op, connection.channelPrefix, this.#gateId, connection.clientId, Math.ceil(this.#ttlMs), p1, p2, ...args]);
+  }
+
+  #scheduleRenewal(dueMs: number): void {
+    if (this.#closed || this.connection.state !== 'up') return;
+    this.#renewal.schedule(this.heldCount > 0, this.#queuedInRedis > 0, dueMs);
   }
 
   #setState(ticket: Ticket, state: TicketState): void {
@@ -327,27 +356,27 @@ export abstract class SharedGate extends GateBase {
     this.#setState(ticket, 'entering');
     ticket.member = undefined;
     ticket.generation += 1;
+    ticket.aliveFrom = this.clock.now();
     const generation = ticket.generation;
     const priority = Number.isFinite(ticket.waiter.priority) ? ticket.waiter.priority : 0;
     this.#run('enter', [ticket.id, priority, this.maxQueue === Infinity ? -1 : this.maxQueue]).then(
-      (reply) => this.#onEntered(ticket, generation, reply),
+      (raw) => this.#onEntered(ticket, generation, decodeEnterReply(raw)),
       (error: unknown) => this.#onEnterFailed(ticket, generation, error),
     );
   }
 
-  #onEntered(ticket: Ticket, generation: number, reply: ScriptReply): void {
+  #onEntered(ticket: Ticket, generation: number, reply: EnterReply): void {
     this.#observe(reply);
-    const [code, member, , , , ahead, dueMs] = reply;
     if (ticket.generation !== generation || ticket.state !== 'entering') {
       // Too late: the waiter left, was granted through pub/sub, or moved to the local gate meanwhile.
-      if (code !== QUEUE_FULL && member !== ticket.member) this.giveBack([member]);
+      if (reply.status !== 'queue_full' && reply.member !== ticket.member) this.giveBack([reply.member]);
       return;
     }
-    if (code === GRANTED) {
-      this.#grant(ticket, member);
+    if (reply.status === 'granted') {
+      this.#grant(ticket, reply.member);
       return;
     }
-    if (code === QUEUE_FULL) {
+    if (reply.status === 'queue_full') {
       this.#remove(ticket, 'done');
       this.#emitReject('queue_full');
       ticket.waiter.reject(new QueueFullError(this.name, this.maxQueue, this.inFlight));
@@ -355,11 +384,10 @@ export abstract class SharedGate extends GateBase {
       return;
     }
     this.#setState(ticket, 'queued');
-    ticket.member = member;
-    if (this.queueEvents.hasListeners) {
-      this.queueEvents.emit({ gate: this.name, ahead, inFlight: this.inFlight, queued: this.queued });
-    }
-    this.#schedulePoll(dueMs);
+    ticket.member = reply.member;
+    this.#emitQueue(reply.ahead);
+    this.#renewal.startFrom(ticket.aliveFrom);
+    this.#scheduleRenewal(reply.dueMs);
   }
 
   #onEnterFailed(ticket: Ticket, generation: number, error: unknown): void {
@@ -374,7 +402,7 @@ export abstract class SharedGate extends GateBase {
 
   /** Redis cannot serve this waiter: fail it, or send it to the local gate. */
   #unserved(ticket: Ticket, reason: GateUnavailableReason, cause: unknown): void {
-    if (this.onRedisDown === 'fail-open') {
+    if (this.#failOpen !== undefined) {
       this.#toFallback(ticket, false);
       return;
     }
@@ -388,9 +416,10 @@ export abstract class SharedGate extends GateBase {
     ticket.member = member;
     const now = this.clock.now();
     const permit = this.grantShared(member, now);
-    if (this.acquireEvents.hasListeners) {
-      this.acquireEvents.emit({ gate: this.name, waitMs: now - ticket.enqueuedAt, inFlight: this.inFlight, queued: this.queued });
-    }
+    // A lease lives its TTL from when the command that made it (or renewed the place it came from) was sent.
+    this.#renewal.startFrom(ticket.aliveFrom);
+    this.#scheduleRenewal(-1);
+    this.#emitAcquire(now - ticket.enqueuedAt);
     ticket.waiter.grant(permit);
   }
 
@@ -423,7 +452,7 @@ export abstract class SharedGate extends GateBase {
     // An `entering` ticket becomes `left`, and its answer is given back when it arrives.
     this.#remove(ticket, state === 'entering' ? 'left' : 'done');
     if (state === 'queued' && giveBack) this.giveBack([member!]);
-    else if (state === 'fallback') this.#fallback?.leave(ticket.proxy!);
+    else if (state === 'fallback') this.#failOpen?.leave(ticket);
   }
 
   #onQueueTimeout(ticket: Ticket): void {
@@ -434,55 +463,10 @@ export abstract class SharedGate extends GateBase {
     this.checkIdle();
   }
 
-  #observe(reply: ScriptReply): void {
-    this.#seenCount = reply[2];
-    this.#seenQueued = reply[3];
-    if (reply[4] > 0) this.#seenProcesses = reply[4];
-  }
-
-  /** How often leases and waiters' places are renewed: a third of their TTL, and the poll interval while waiters queue. */
-  #renewIntervalMs(): number {
-    return this.#queuedInRedis > 0 ? Math.min(this.pollIntervalMs, this.ttlMs / 3) : this.ttlMs / 3;
-  }
-
-  /**
-   * Sets the timer for the next sync: when the renewal interval is up, or sooner when Redis says a token
-   * or an expiring lease is due while this process has waiters.
-   */
-  #schedulePoll(dueMs: number): void {
-    if (this.#closed || this.connection.state !== 'up') return;
-    const held = this.heldCount > 0;
-    const queued = this.#queuedInRedis > 0;
-    if (!held && !queued) {
-      this.#clearPoll();
-      this.#renewing = false;
-      return;
-    }
-    const now = this.clock.now();
-    if (!this.#renewing) {
-      // Leases and places that just appeared are fresh: the first renewal is due an interval from now.
-      this.#renewing = true;
-      this.#renewedAt = now;
-    }
-    let delayMs = Math.max(0, this.#renewedAt + this.#renewIntervalMs() - now);
-    if (queued && dueMs >= 0) delayMs = Math.min(delayMs, dueMs);
-    const at = now + delayMs;
-    if (this.#pollTimer !== undefined && this.#pollAt <= at) return;
-    this.#clearPoll();
-    this.#pollAt = at;
-    this.#pollTimer = this.clock.setTimeout(() => {
-      this.#pollTimer = undefined;
-      this.#pollAt = Infinity;
-      this.sync();
-    }, delayMs);
-    (this.#pollTimer as { unref?: () => void } | undefined)?.unref?.();
-  }
-
-  #clearPoll(): void {
-    if (this.#pollTimer === undefined) return;
-    this.clock.clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
-    this.#pollAt = Infinity;
+  #observe(state: GateState): void {
+    this.#seenCount = state.count;
+    this.#seenQueued = state.queued;
+    if (state.processes > 0) this.#seenProcesses = state.processes;
   }
 
   #onUp(): void {
@@ -492,7 +476,7 @@ export abstract class SharedGate extends GateBase {
     this.giveBack(members);
     for (const ticket of [...this.#byId.values()]) {
       if (ticket.state === 'pending') this.#sendEnter(ticket);
-      else if (ticket.state === 'fallback' && this.#fallback?.leave(ticket.proxy!) === true) {
+      else if (ticket.state === 'fallback' && this.#failOpen?.leave(ticket) === true) {
         // Back to the shared queue (at its end): the local share is for while Redis is down.
         ticket.proxy = undefined;
         this.#sendEnter(ticket);
@@ -504,9 +488,9 @@ export abstract class SharedGate extends GateBase {
 
   #onDown(error: Error | undefined): void {
     if (this.#closed) return;
-    this.#clearPoll();
+    this.#renewal.stop();
     // Permits held now count against the local share first, so the process stays within it.
-    if (this.onRedisDown === 'fail-open') this.onFailOpen(this.#ensureFallback());
+    if (this.#failOpen !== undefined) this.onFailOpen(this.#failOpen.local());
     for (const ticket of [...this.#byId.values()]) {
       if (ticket.state === 'fallback') continue;
       if (ticket.state === 'queued') this.#giveBackLater.push(ticket.member!);
@@ -514,80 +498,23 @@ export abstract class SharedGate extends GateBase {
     }
   }
 
-  #ensureFallback(): Gate {
-    const current = this.#fallback;
-    if (current !== undefined && (current.inFlight > 0 || current.queued > 0)) return current;
-    this.#fallback = this.createFallback(this.sharingProcesses);
-    return this.#fallback;
-  }
-
   /** Sends a waiter to the local gate; with `direct`, returns a permit granted at once instead of granting it. */
   #toFallback(ticket: Ticket, direct: boolean): Permit | undefined {
-    const fallback = this.#ensureFallback();
     this.#setState(ticket, 'fallback');
     ticket.member = undefined;
-    const proxy: GateWaiter = {
-      priority: ticket.waiter.priority,
-      grant: (permit) => {
-        if (ticket.state !== 'fallback' || ticket.proxy !== proxy) {
-          permit.release();
-          return;
-        }
-        ticket.waiter.grant(this.#grantFallback(ticket, permit));
-      },
-      reject: (error) => {
-        if (ticket.state !== 'fallback' || ticket.proxy !== proxy) return;
-        this.#remove(ticket, 'done');
-        ticket.waiter.reject(error);
-        this.checkIdle();
-      },
-    };
-    ticket.proxy = proxy;
-    const permit = fallback.enter(proxy);
-    if (permit === undefined) {
-      if (this.queueEvents.hasListeners) {
-        this.queueEvents.emit({ gate: this.name, ahead: fallback.queued - 1, inFlight: this.inFlight, queued: this.queued });
-      }
-      return undefined;
-    }
-    const granted = this.#grantFallback(ticket, permit);
-    if (direct) return granted;
-    ticket.waiter.grant(granted);
-    return undefined;
+    return this.#failOpen!.enter(ticket, direct);
   }
 
-  #grantFallback(ticket: Ticket, inner: Permit): Permit {
-    this.#remove(ticket, 'done');
-    this.#fallbackInFlight += 1;
-    const grantedAt = this.clock.now();
+  #emitAcquire(waitMs: number): void {
     if (this.acquireEvents.hasListeners) {
-      this.acquireEvents.emit({ gate: this.name, waitMs: grantedAt - ticket.enqueuedAt, inFlight: this.inFlight, queued: this.queued });
+      this.acquireEvents.emit({ gate: this.name, waitMs, inFlight: this.inFlight, queued: this.queued });
     }
-    let released = false;
-    let counted = true;
-    const uncount = (): void => {
-      if (!counted) return;
-      counted = false;
-      this.#fallbackInFlight -= 1;
-    };
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        inner.release();
-        const wasCounted = counted;
-        uncount();
-        if (wasCounted) this.emitRelease(this.clock.now() - grantedAt);
-        this.checkIdle();
-      },
-      reclaim: () => {
-        if (released || !counted) return true;
-        if (!inner.reclaim()) return false;
-        uncount();
-        this.checkIdle();
-        return true;
-      },
-    };
+  }
+
+  #emitQueue(ahead: number): void {
+    if (this.queueEvents.hasListeners) {
+      this.queueEvents.emit({ gate: this.name, ahead, inFlight: this.inFlight, queued: this.queued });
+    }
   }
 
   #emitReject(reason: GateRejectEvent['reason']): void {

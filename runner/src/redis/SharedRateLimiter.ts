@@ -2,8 +2,9 @@ import type { Gate, Permit } from '../gates/Gate.js';
 import { RateLimiter } from '../gates/RateLimiter.js';
 import { validateOption } from '../validateOption.js';
 import { SharedGate } from './SharedGate.js';
-import type { SharedGateConnection } from './SharedGateConnection.js';
-import { resolveSharedGateOptions, type SharedGateOptions } from './SharedGateOptions.js';
+import type { SharedGateConnection } from './engine/SharedGateConnection.js';
+import { resolveSharedGateOptions } from './engine/resolveSharedGateOptions.js';
+import type { SharedGateOptions } from './SharedGateOptions.js';
 
 /** Options of {@link SharedRateLimiter}; every process using the same name must pass the same values. */
 export interface SharedRateLimiterOptions extends SharedGateOptions {
@@ -67,8 +68,8 @@ export class SharedRateLimiter extends SharedGate {
   readonly jitterMarginMs: number;
   readonly burst: number;
   readonly waiterTtlMs: number;
+  /** @internal */
   protected readonly script = 'rateLimiter';
-  protected readonly ttlMs: number;
   readonly #localShare: number | undefined;
   /** Refill rate in tokens per ms, as the script reads it. */
   readonly #ratePerMs: string;
@@ -76,7 +77,7 @@ export class SharedRateLimiter extends SharedGate {
   /** Bumped on close, so permits from before it no longer count. */
   #epoch = 0;
 
-  /** @internal Use {@link SharedGates.rateLimiter}. */
+  /** Use {@link SharedGates.rateLimiter}. */
   constructor(connection: SharedGateConnection, name: string, options: SharedRateLimiterOptions) {
     const at = 'SharedRateLimiter';
     const o = validateOption.object(`${at} options`, options) as Partial<SharedRateLimiterOptions>;
@@ -88,12 +89,11 @@ export class SharedRateLimiter extends SharedGate {
     const localShare = o.localShare === undefined ? undefined : validateOption.finite(`${at}.localShare`, o.localShare, Number.MIN_VALUE);
     const waiterTtlMs = validateOption.finite(`${at}.waiterTtlMs`, o.waiterTtlMs ?? 10_000, 100);
     const jitterMarginMs = validateOption.finite(`${at}.jitterMarginMs`, o.jitterMarginMs ?? Math.min(20, intervalMs / 50), 0);
-    super(gateName, 'r', connection, common);
+    super(gateName, 'r', connection, common, waiterTtlMs);
     this.limit = limit;
     this.intervalMs = intervalMs;
     this.burst = burst;
     this.waiterTtlMs = waiterTtlMs;
-    this.ttlMs = waiterTtlMs;
     this.#localShare = localShare;
     this.jitterMarginMs = jitterMarginMs;
     this.#ratePerMs = String(limit / (intervalMs + jitterMarginMs));
@@ -114,14 +114,17 @@ export class SharedRateLimiter extends SharedGate {
     return this.#shareFor(this.sharingProcesses);
   }
 
+  /** @internal */
   protected get heldCount(): number {
     return 0;
   }
 
+  /** @internal */
   protected scriptParams(): [string, number] {
     return [this.#ratePerMs, this.burst];
   }
 
+  /** @internal */
   protected grantShared(_member: string, grantedAt: number): Permit {
     this.#inFlight += 1;
     const epoch = this.#epoch;
@@ -140,10 +143,12 @@ export class SharedRateLimiter extends SharedGate {
     };
   }
 
+  /** @internal */
   protected heldMembers(): string[] {
     return [];
   }
 
+  /** @internal */
   protected createFallback(processes: number): Gate {
     const share = this.#shareFor(processes);
     return new RateLimiter({
@@ -155,12 +160,14 @@ export class SharedRateLimiter extends SharedGate {
     });
   }
 
+  /** @internal */
   protected dropHeld(): string[] {
     this.#epoch += 1;
     this.#inFlight = 0;
     return [];
   }
 
+  /** @internal */
   protected describeShared(): string {
     return `${this.tokens.toFixed(1)}/${this.burst} tokens, ${this.sharedQueued} queued across ${this.processes} process(es)`;
   }

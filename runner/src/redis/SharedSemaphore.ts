@@ -2,8 +2,9 @@ import type { Gate, GateWaiter, Permit } from '../gates/Gate.js';
 import { Semaphore } from '../gates/Semaphore.js';
 import { validateOption } from '../validateOption.js';
 import { SharedGate } from './SharedGate.js';
-import type { SharedGateConnection } from './SharedGateConnection.js';
-import { resolveSharedGateOptions, type SharedGateOptions } from './SharedGateOptions.js';
+import type { SharedGateConnection } from './engine/SharedGateConnection.js';
+import { resolveSharedGateOptions } from './engine/resolveSharedGateOptions.js';
+import type { SharedGateOptions } from './SharedGateOptions.js';
 
 /** Options of {@link SharedSemaphore}; every process using the same name must pass the same values. */
 export interface SharedSemaphoreOptions extends SharedGateOptions {
@@ -12,7 +13,9 @@ export interface SharedSemaphoreOptions extends SharedGateOptions {
   /**
    * Life of a lease without renewal, in ms. A running call's lease is renewed every third of it, so a
    * process killed with SIGKILL gives its permits back within this time. Its queued waiters expire within
-   * it too.
+   * it too. A holder that sends nothing to Redis for over two thirds of it (a blocked event loop, a
+   * stalled machine) may share its permit with another process until its call ends: see
+   * {@link SharedSemaphore.lapsedLeases}.
    * @defaultValue 10000
    */
   leaseTtlMs?: number;
@@ -30,6 +33,9 @@ export interface SharedSemaphoreOptions extends SharedGateOptions {
    */
   maxReclaimed?: number;
 }
+
+let releasePermit: (semaphore: SharedSemaphore, permit: SharedSemaphorePermit) => void;
+let reclaimPermit: (semaphore: SharedSemaphore, permit: SharedSemaphorePermit) => boolean;
 
 /**
  * A counting semaphore shared by every process that uses the same Redis and name: at most `permits`
@@ -54,14 +60,15 @@ export class SharedSemaphore extends SharedGate {
   readonly permits: number;
   readonly leaseTtlMs: number;
   readonly maxReclaimed: number;
+  /** @internal */
   protected readonly script = 'semaphore';
-  protected readonly ttlMs: number;
   readonly #localShare: number | undefined;
   readonly #held = new Map<string, SharedSemaphorePermit>();
   #reclaimedRunning = 0;
   #reclaimedTotal = 0;
+  #lapsedLeases = 0;
 
-  /** @internal Use {@link SharedGates.semaphore}. */
+  /** Use {@link SharedGates.semaphore}. */
   constructor(connection: SharedGateConnection, name: string, options: SharedSemaphoreOptions) {
     const at = 'SharedSemaphore';
     const o = validateOption.object(`${at} options`, options) as Partial<SharedSemaphoreOptions>;
@@ -71,10 +78,9 @@ export class SharedSemaphore extends SharedGate {
     const leaseTtlMs = validateOption.finite(`${at}.leaseTtlMs`, o.leaseTtlMs ?? 10_000, 100);
     const localShare = o.localShare === undefined ? undefined : validateOption.integer(`${at}.localShare`, o.localShare, 1);
     const maxReclaimed = validateOption.integer(`${at}.maxReclaimed`, o.maxReclaimed ?? 1, 0);
-    super(gateName, 's', connection, common);
+    super(gateName, 's', connection, common, leaseTtlMs);
     this.permits = permits;
     this.leaseTtlMs = leaseTtlMs;
-    this.ttlMs = leaseTtlMs;
     this.#localShare = localShare;
     this.maxReclaimed = maxReclaimed;
   }
@@ -99,37 +105,55 @@ export class SharedSemaphore extends SharedGate {
     return this.#reclaimedTotal;
   }
 
+  /**
+   * Leases of this process found lapsed when it renewed them, since creation: the process could not renew
+   * them for longer than `leaseTtlMs` (its event loop or machine stalled, Redis was out of reach or
+   * restarted), so another process may have been granted those permits while these calls still ran. The
+   * renewal re-creates them, so the gate grants no more until they end. See "What bounds two holders of
+   * one permit" in the shared gates guide.
+   */
+  get lapsedLeases(): number {
+    return this.#lapsedLeases;
+  }
+
   /** Permits this process would use if Redis went down now and the gate failed open. */
   get localShare(): number {
     return this.#shareFor(this.sharingProcesses);
   }
 
+  /** @internal */
   protected get heldCount(): number {
     return this.#held.size;
   }
 
+  /** @internal */
   protected scriptParams(): [number, number] {
     return [this.permits, 0];
   }
 
+  /** @internal */
   protected grantShared(member: string, grantedAt: number): Permit {
     const permit = new SharedSemaphorePermit(this, member, grantedAt);
     this.#held.set(member, permit);
-    // A lease granted from the queue lasts as long as the waiter's liveness (at least two thirds of the
-    // TTL); the next sync, due within a third of it, renews it to a full TTL.
-    this.keepRenewing();
     return permit;
   }
 
+  /** @internal */
   protected heldMembers(): string[] {
     return [...this.#held.keys()];
   }
 
+  /** @internal */
+  protected override onLapsed(count: number): void {
+    this.#lapsedLeases += count;
+  }
+
+  /** @internal */
   protected createFallback(processes: number): Gate {
     return new Semaphore({ name: this.name, permits: this.#shareFor(processes), maxReclaimed: this.maxReclaimed, clock: this.clock });
   }
 
-  /** The permits held when Redis goes down take local permits first, so the process keeps to its share. */
+  /** The permits held when Redis goes down take local permits first, so the process keeps to its share. @internal */
   protected override onFailOpen(fallback: Gate): void {
     for (const permit of this.#held.values()) {
       if (permit.adopted !== undefined) continue;
@@ -140,6 +164,7 @@ export class SharedSemaphore extends SharedGate {
     }
   }
 
+  /** @internal */
   protected dropHeld(): string[] {
     const members = [...this.#held.keys()];
     for (const permit of this.#held.values()) permit.adopted?.release();
@@ -147,12 +172,12 @@ export class SharedSemaphore extends SharedGate {
     return members;
   }
 
+  /** @internal */
   protected describeShared(): string {
     return `${this.sharedInFlight}/${this.permits} permits held, ${this.sharedQueued} queued across ${this.processes} process(es)`;
   }
 
-  /** @internal Called by a permit. */
-  releasePermit(permit: SharedSemaphorePermit): void {
+  #release(permit: SharedSemaphorePermit): void {
     if (permit.reclaimed) {
       this.#reclaimedRunning -= 1;
       return;
@@ -165,8 +190,7 @@ export class SharedSemaphore extends SharedGate {
     this.checkIdle();
   }
 
-  /** @internal Called by a permit. */
-  reclaimPermit(permit: SharedSemaphorePermit): boolean {
+  #reclaim(permit: SharedSemaphorePermit): boolean {
     if (this.#held.get(permit.member) !== permit) return true;
     if (this.#reclaimedRunning >= this.maxReclaimed) return false;
     this.#held.delete(permit.member);
@@ -177,6 +201,12 @@ export class SharedSemaphore extends SharedGate {
     this.giveBack([permit.member]);
     this.checkIdle();
     return true;
+  }
+
+  static {
+    // Permits live outside the class; these let them reach its private release and reclaim, and nothing else can.
+    releasePermit = (semaphore, permit) => semaphore.#release(permit);
+    reclaimPermit = (semaphore, permit) => semaphore.#reclaim(permit);
   }
 
   #shareFor(processes: number): number {
@@ -200,11 +230,11 @@ class SharedSemaphorePermit implements Permit {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.semaphore.releasePermit(this);
+    releasePermit(this.semaphore, this);
   }
 
   reclaim(): boolean {
     if (this.released || this.reclaimed) return true;
-    return this.semaphore.reclaimPermit(this);
+    return reclaimPermit(this.semaphore, this);
   }
 }

@@ -3,7 +3,8 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { validateOption } from '../validateOption.js';
 import { GateUnavailableError } from './GateUnavailableError.js';
 import type { SharedGate } from './SharedGate.js';
-import { SharedGateConnection, type ConnectionState } from './SharedGateConnection.js';
+import type { ConnectionState } from './ConnectionState.js';
+import { SharedGateConnection } from './engine/SharedGateConnection.js';
 import { SharedRateLimiter, type SharedRateLimiterOptions } from './SharedRateLimiter.js';
 import { SharedSemaphore, type SharedSemaphoreOptions } from './SharedSemaphore.js';
 

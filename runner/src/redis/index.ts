@@ -10,7 +10,7 @@ export { createSharedGates } from './createSharedGates.js';
 export type { SharedGates, SharedGatesOptions } from './createSharedGates.js';
 export { SharedGate } from './SharedGate.js';
 export type { SharedGateMode } from './SharedGate.js';
-export type { ConnectionState } from './SharedGateConnection.js';
+export type { ConnectionState } from './ConnectionState.js';
 export type { RedisDownPolicy, SharedGateOptions } from './SharedGateOptions.js';
 export { SharedSemaphore } from './SharedSemaphore.js';
 export type { SharedSemaphoreOptions } from './SharedSemaphore.js';

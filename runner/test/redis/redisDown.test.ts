@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool, Runner } from '../../src/index.js';
 import { createSharedGates, GateUnavailableError, isGateUnavailableError, type SharedGate, type SharedSemaphoreOptions } from '../../src/redis/index.js';
-import { flush } from '../helpers.js';
+import { flush, tracedRunner } from '../helpers.js';
 import { gateKey, track, until, useRedis } from './fixture.js';
 import { startUpstream, type Upstream } from './upstream.js';
 import type { WorkerMessage } from './worker.js';
@@ -54,6 +54,11 @@ describe.skipIf(external)('shared gates while Redis is down', () => {
     expect(sem.mode).toBe('unavailable');
     expect(() => sem.enter(noWaiter)).toThrow(GateUnavailableError);
     await expect(sem.acquire()).rejects.toBeInstanceOf(GateUnavailableError);
+    // Through the runner: turned away at once, before it ran, so the call's outcome is rejected.
+    const t = tracedRunner();
+    const work = defineTool({ name: 'work', input: z.object({}), gates: [sem], run: () => 'ran' });
+    await expect(t.runner.call(work, {})).rejects.toBeInstanceOf(GateUnavailableError);
+    expect(t.one('execute_tool work').attributes['overlap.outcome']).toBe('rejected');
     expect(sem.queued).toBe(0);
 
     await redis.server.start();

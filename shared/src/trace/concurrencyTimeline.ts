@@ -57,7 +57,10 @@ export interface ConcurrencyTimeline {
   readonly overall: ConcurrencySeries;
 }
 
-/** Errors of a failed attempt that mean it never got past its gates. */
+/**
+ * Errors of a failed attempt that mean it never got past its gates, for traces whose
+ * `overlap.attempt.failed` events do not carry the outcome the error stated (older runners).
+ */
 const NEVER_RAN_ERRORS: ReadonlySet<string> = new Set(['OVERLAP_CIRCUIT_OPEN', 'OVERLAP_QUEUE_FULL']);
 
 /**
@@ -83,6 +86,11 @@ class SeriesBuilder {
     this.queuedEnds.push(toMs);
   }
 
+  /**
+   * The step series. Changes at one instant are applied together, releases before acquires: a permit
+   * handed from one call to the next at time t (the releaser's end and the next holder's queue-span end
+   * are the same timestamp) is one holder before t and one after, never two.
+   */
   build(startMs: number): ConcurrencySeries {
     const lists = [this.inFlightStarts, this.inFlightEnds, this.queuedStarts, this.queuedEnds].map((list) => Float64Array.from(list).sort());
     const [inStarts, inEnds, qStarts, qEnds] = lists as [Float64Array, Float64Array, Float64Array, Float64Array];
@@ -98,10 +106,10 @@ class SeriesBuilder {
     for (;;) {
       const tMs = Math.min(inStarts[a] ?? Infinity, inEnds[b] ?? Infinity, qStarts[c] ?? Infinity, qEnds[d] ?? Infinity);
       if (tMs === Infinity) break;
-      while (inStarts[a] === tMs) (a += 1), (inFlight += 1);
       while (inEnds[b] === tMs) (b += 1), (inFlight -= 1);
-      while (qStarts[c] === tMs) (c += 1), (queued += 1);
+      while (inStarts[a] === tMs) (a += 1), (inFlight += 1);
       while (qEnds[d] === tMs) (d += 1), (queued -= 1);
+      while (qStarts[c] === tMs) (c += 1), (queued += 1);
       const previous = points[points.length - 1]!;
       if (previous.inFlight === inFlight && previous.queued === queued) continue;
       const point = { tMs, inFlight, queued };
@@ -128,7 +136,11 @@ interface Attempt {
   endMs: number;
   /** It failed before reaching its gates (open circuit, full queue), so it held nothing. */
   heldNothing: boolean;
+  /** Its failed event says `rejected`: it held nothing unless a queue wait of it failed (then the gates before). */
+  rejected: boolean;
   queueWaits: QueueWait[];
+  /** When its abandoned body's permits were reclaimed, and the gates that refused (those stay until the body's end). */
+  reclaim?: { atMs: number; refusedBy: ReadonlySet<string> };
 }
 
 /**
@@ -141,10 +153,15 @@ interface Attempt {
  * - `inFlight(t)`: calls holding the gate at `t`. A call holds a gate from the end of its queue span for
  *   that gate, or, with no queue span, from when it passed the gates before it (the end of their queue
  *   spans) or its attempt's start, until its attempt ends: the call's end, the `overlap.retry.backoff`
- *   event before a retry, or the end of the attempt's `abandoned` span when the body ran on past a timeout
- *   (the permit stays with the body). Attempts that never reached the gate hold nothing: one whose queue
- *   span ended in error (queue timeout) holds no later gates, one that failed with an open circuit or a
- *   full queue holds none, and neither does the last attempt of a call whose outcome is `rejected`.
+ *   event before a retry, or, when the body ran on past a timeout, the end of the attempt's `abandoned`
+ *   span (the permit stays with the body), unless an `overlap.permit.reclaimed` event on that span comes
+ *   first: from there the gates that took their permit back no longer count it (those in
+ *   `overlap.permit.refused_by` still do). Attempts that never reached the gate hold nothing: one whose
+ *   queue span ended in error (queue timeout) holds no later gates, one whose `overlap.attempt.failed`
+ *   event says `rejected` (or, without an outcome, an open circuit or a full queue) holds none, and
+ *   neither does the last attempt of a call whose outcome is `rejected`.
+ * - At one instant, releases count before acquires: when the runner hands a permit on, the releaser's end
+ *   and the next holder's queue-span end are one timestamp, and the series shows one holder, not two.
  *
  * Overall: calls are spans with `gen_ai.operation.name` `execute_tool` or `chat`, or, in a trace with
  * none of those, every non-root span. `inFlight(t)` counts calls started and not ended (queued or
@@ -252,9 +269,15 @@ function gateHolds(
     const number = numberAttribute(body.span.attributes, OverlapAttributes.ATTEMPT);
     const attempt = attempts.find((candidate) => candidate.number === number) ?? attemptEndingNear(attempts, body.startMs);
     attempt.endMs = Math.max(attempt.endMs, endOf(body));
+    const reclaimed = body.span.events.find((event) => event.name === OverlapEvents.PERMIT_RECLAIMED);
+    if (reclaimed !== undefined) {
+      const atMs = nanosToMs(reclaimed.timeUnixNano);
+      if (atMs < attempt.endMs) attempt.reclaim = { atMs, refusedBy: new Set(stringListAttribute(reclaimed.attributes, OverlapAttributes.PERMIT_REFUSED_BY)) };
+    }
   }
   const last = attempts[attempts.length - 1]!;
-  if (spanOutcome(call.span) === Outcome.REJECTED && !last.queueWaits.some((wait) => wait.failed)) last.heldNothing = true;
+  if (spanOutcome(call.span) === Outcome.REJECTED) last.rejected = true;
+  for (const attempt of attempts) if (attempt.rejected && !attempt.queueWaits.some((wait) => wait.failed)) attempt.heldNothing = true;
 
   const holds = new Map<string, Array<[number, number]>>();
   for (const gate of gates) holds.set(gate, []);
@@ -273,8 +296,10 @@ function gateHolds(
       if (wait !== undefined) cursor = Math.max(cursor, wait.endMs);
       held.push([gate, cursor]);
     }
+    const reclaim = attempt.reclaim;
     for (const [gate, fromMs] of held) {
-      if (releaseMs > fromMs) holds.get(gate)!.push([fromMs, releaseMs]);
+      const toMs = reclaim !== undefined && !reclaim.refusedBy.has(gate) ? Math.min(releaseMs, reclaim.atMs) : releaseMs;
+      if (toMs > fromMs) holds.get(gate)!.push([fromMs, toMs]);
     }
   }
   return holds;
@@ -286,6 +311,7 @@ function attemptsOf(call: TraceNode, endOf: (node: TraceNode) => number): Attemp
   const callEndMs = endOf(call);
   let backoffs: Array<{ tMs: number; delayMs: number }> | undefined;
   let neverRan: Set<number> | undefined;
+  let rejected: Set<number> | undefined;
   for (const event of call.span.events) {
     if (event.name === OverlapEvents.RETRY_BACKOFF) {
       const tMs = nanosToMs(event.timeUnixNano);
@@ -294,8 +320,11 @@ function attemptsOf(call: TraceNode, endOf: (node: TraceNode) => number): Attemp
       (backoffs ??= []).push({ tMs, delayMs });
     } else if (event.name === OverlapEvents.ATTEMPT_FAILED) {
       const number = numberAttribute(event.attributes, OverlapAttributes.ATTEMPT);
+      if (number === undefined) continue;
+      const outcome = stringAttribute(event.attributes, OverlapAttributes.OUTCOME);
       const type = stringAttribute(event.attributes, GenAiAttributes.ERROR_TYPE);
-      if (number !== undefined && type !== undefined && NEVER_RAN_ERRORS.has(type)) (neverRan ??= new Set()).add(number);
+      if (outcome === Outcome.REJECTED) (rejected ??= new Set()).add(number);
+      else if (outcome === undefined && type !== undefined && NEVER_RAN_ERRORS.has(type)) (neverRan ??= new Set()).add(number);
     }
   }
   const attempts: Attempt[] = [];
@@ -304,12 +333,19 @@ function attemptsOf(call: TraceNode, endOf: (node: TraceNode) => number): Attemp
     backoffs.sort((a, b) => a.tMs - b.tMs);
     for (const backoff of backoffs) {
       const number = attempts.length + 1;
-      attempts.push({ number, startMs, endMs: Math.max(startMs, backoff.tMs), heldNothing: neverRan?.has(number) ?? false, queueWaits: [] });
+      attempts.push({
+        number,
+        startMs,
+        endMs: Math.max(startMs, backoff.tMs),
+        heldNothing: neverRan?.has(number) ?? false,
+        rejected: rejected?.has(number) ?? false,
+        queueWaits: [],
+      });
       startMs = Math.min(callEndMs, Math.max(startMs, backoff.tMs + backoff.delayMs));
     }
   }
   const number = attempts.length + 1;
-  attempts.push({ number, startMs, endMs: callEndMs, heldNothing: neverRan?.has(number) ?? false, queueWaits: [] });
+  attempts.push({ number, startMs, endMs: callEndMs, heldNothing: neverRan?.has(number) ?? false, rejected: rejected?.has(number) ?? false, queueWaits: [] });
   return attempts;
 }
 

@@ -1,0 +1,93 @@
+import type { ScheduledTimeout, TimeoutTarget } from './TimeoutScheduler.js';
+
+/** One waiter's place in a {@link WaitQueue}. */
+export class WaitNode<T> implements TimeoutTarget {
+  prev: WaitNode<T> | undefined = undefined;
+  next: WaitNode<T> | undefined = undefined;
+  /** The queue-timeout set for this waiter, if any. */
+  timeout: ScheduledTimeout | undefined = undefined;
+  /** Called when the queue timeout fires. */
+  expire: ((node: WaitNode<T>) => void) | undefined = undefined;
+
+  constructor(
+    readonly value: T,
+    readonly level: Level<T>,
+    /** Monotonic ms at which the waiter joined. */
+    readonly enqueuedAt: number,
+    /** Waiters ahead of this one when it joined. */
+    readonly ahead: number,
+  ) {}
+
+  onTimeout(): void {
+    this.expire?.(this);
+  }
+}
+
+class Level<T> {
+  head: WaitNode<T> | undefined = undefined;
+  tail: WaitNode<T> | undefined = undefined;
+  count = 0;
+  constructor(readonly priority: number) {}
+}
+
+/**
+ * Waiters in order: higher priority first, first-come first-served within a priority. Push, shift and
+ * remove are O(1) apart from finding a priority level, which is linear in the number of distinct
+ * priorities waiting (one, unless callers use priorities).
+ */
+export class WaitQueue<T> {
+  #levels: Level<T>[] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(value: T, priority: number, enqueuedAt: number): WaitNode<T> {
+    let index = 0;
+    while (index < this.#levels.length && this.#levels[index]!.priority > priority) index += 1;
+    let level = this.#levels[index];
+    if (level === undefined || level.priority !== priority) {
+      level = new Level<T>(priority);
+      this.#levels.splice(index, 0, level);
+    }
+    let ahead = 0;
+    for (let i = 0; i <= index; i += 1) ahead += this.#levels[i]!.count;
+    const node = new WaitNode(value, level, enqueuedAt, ahead);
+    node.prev = level.tail;
+    if (level.tail) level.tail.next = node;
+    else level.head = node;
+    level.tail = node;
+    level.count += 1;
+    this.#size += 1;
+    return node;
+  }
+
+  /** The next waiter to serve, without removing it. */
+  peek(): WaitNode<T> | undefined {
+    return this.#levels[0]?.head;
+  }
+
+  /** Removes and returns the next waiter to serve. */
+  shift(): WaitNode<T> | undefined {
+    const node = this.peek();
+    if (node !== undefined) this.remove(node);
+    return node;
+  }
+
+  /** Removes a waiter; returns false when it had already left. */
+  remove(node: WaitNode<T>): boolean {
+    const level = node.level;
+    if (node.prev === undefined && level.head !== node) return false;
+    if (node.prev) node.prev.next = node.next;
+    else level.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else level.tail = node.prev;
+    node.prev = undefined;
+    node.next = undefined;
+    level.count -= 1;
+    this.#size -= 1;
+    if (level.head === undefined) this.#levels.splice(this.#levels.indexOf(level), 1);
+    return true;
+  }
+}
