@@ -216,7 +216,7 @@ describe('concurrencyTimeline()', () => {
         gates: ['db'],
         attempts: 2,
         events: [
-          event(OverlapEvents.ATTEMPT_FAILED, 20, { [OverlapAttributes.ATTEMPT]: 1, 'error.type': 'ACME_BUDGET_SPENT', [OverlapAttributes.OUTCOME]: 'rejected' }),
+          event(OverlapEvents.ATTEMPT_FAILED, 20, { [OverlapAttributes.ATTEMPT]: 1, [GenAiAttributes.ERROR_TYPE]: 'ACME_BUDGET_SPENT', [OverlapAttributes.OUTCOME]: 'rejected' }),
           backoff(20, 30, 2),
         ],
       }),
