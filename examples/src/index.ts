@@ -25,7 +25,7 @@ export type { Upstream } from './upstream/createUpstream.js';
 export { resolveUpstreamOptions } from './upstream/UpstreamOptions.js';
 export type { ResolvedUpstreamOptions, UpstreamOptions } from './upstream/UpstreamOptions.js';
 export { DEFAULT_ENDPOINTS } from './upstream/EndpointOptions.js';
-export type { EndpointOptions, EndpointRateLimit, ResolvedEndpointOptions } from './upstream/EndpointOptions.js';
+export type { EndpointOptions, EndpointRateLimit, EndpointTokenRateLimit, ResolvedEndpointOptions } from './upstream/EndpointOptions.js';
 export { ENDPOINT_NAMES, isEndpointName } from './upstream/EndpointName.js';
 export type { EndpointName } from './upstream/EndpointName.js';
 export { isScheduled } from './upstream/FaultSchedule.js';
