@@ -23,6 +23,8 @@ export { resolveParameters } from './resolveParameters.js';
 export { createUpstream } from './upstream/createUpstream.js';
 export type { Upstream } from './upstream/createUpstream.js';
 export { resolveUpstreamOptions } from './upstream/UpstreamOptions.js';
+export { UPSTREAM_PROFILES, isUpstreamProfile, upstreamProfile } from './upstream/upstreamProfiles.js';
+export type { UpstreamProfile } from './upstream/upstreamProfiles.js';
 export type { ResolvedUpstreamOptions, UpstreamOptions } from './upstream/UpstreamOptions.js';
 export { DEFAULT_ENDPOINTS } from './upstream/EndpointOptions.js';
 export type { EndpointOptions, EndpointRateLimit, EndpointTokenRateLimit, ResolvedEndpointOptions } from './upstream/EndpointOptions.js';
@@ -34,7 +36,15 @@ export { EndpointBehaviour } from './upstream/EndpointBehaviour.js';
 export type { RequestPlan } from './upstream/EndpointBehaviour.js';
 export { UpstreamStats } from './upstream/UpstreamStats.js';
 export type { EndpointStats } from './upstream/UpstreamStats.js';
+export type { TokenAdmission, WindowState } from './upstream/EndpointBehaviour.js';
 export { seededRandom, streamSeed } from './upstream/seededRandom.js';
+export { createOpenAiApi } from './upstream/openai/createOpenAiApi.js';
+export type { OpenAiApiContext, OpenAiApiHandler } from './upstream/openai/createOpenAiApi.js';
+export { OPENAI_MODELS, modelEndpoint } from './upstream/openai/openAiModels.js';
+export { validateChatRequest } from './upstream/openai/validateChatRequest.js';
+export type { ChatRequestCheck, ParsedChatRequest, ParsedMessage, ParsedTool, ParsedToolCall } from './upstream/openai/validateChatRequest.js';
+export { scriptChatAnswer, TOOL_CALLS_PER_ANSWER } from './upstream/openai/scriptChatAnswer.js';
+export type { ScriptedAnswer } from './upstream/openai/scriptChatAnswer.js';
 
 export { requestJson } from './tools/requestJson.js';
 export type { RequestJsonOptions } from './tools/requestJson.js';
@@ -61,6 +71,7 @@ export { templateTool } from './tools/templateTool.js';
 export type { Template } from './tools/templateTool.js';
 export { upstreamModel } from './tools/upstreamModel.js';
 export type { UpstreamModelSettings, UpstreamModelSize } from './tools/upstreamModel.js';
+export { upstreamErrorFromOpenAi } from './tools/upstreamErrorFromOpenAi.js';
 
 export { supportAgent, supportExample } from './agents/support.js';
 export type { SupportQuestion, SupportTools } from './agents/support.js';
@@ -74,3 +85,5 @@ export { flakyRetrievalExample, retrievalAgent } from './agents/flakyRetrieval.j
 export type { RetrievalQuestion, RetrievalTools } from './agents/flakyRetrieval.js';
 export { burstAgent, burstExample } from './agents/burst.js';
 export type { BurstInput, BurstOutput } from './agents/burst.js';
+export { MAX_TURNS, agentLoopAgent, agentLoopExample } from './agents/agentLoop.js';
+export type { LoopAnswer, LoopQuestion, LoopTools } from './agents/agentLoop.js';

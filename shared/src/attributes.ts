@@ -65,6 +65,14 @@ export const GenAiAttributes = {
   USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
   /** Why the model stopped, one entry per choice. */
   RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
+  /** The provider's id of the answer, such as `chatcmpl-...`. */
+  RESPONSE_ID: 'gen_ai.response.id',
+  /** Most tokens a `chat` call asked the model to generate. */
+  REQUEST_MAX_TOKENS: 'gen_ai.request.max_tokens',
+  /** Temperature a `chat` call asked for. */
+  REQUEST_TEMPERATURE: 'gen_ai.request.temperature',
+  /** Seconds from the request to the first streamed chunk of the answer (as the AI SDK writes it). */
+  TIME_TO_FIRST_CHUNK: 'gen_ai.client.operation.time_to_first_chunk',
   /** Class of error that ended a span unsuccessfully (the error's `code`, else its name). */
   ERROR_TYPE: 'error.type',
 } as const;
@@ -128,6 +136,8 @@ export const OverlapAttributes = {
   REQUEST_ID: 'overlap.request.id',
   /** Id of the runner process instance that produced a span (set on resources by the telemetry set-up). */
   RUNNER_ID: 'overlap.runner.id',
+  /** On an `overlap.first_token` event: milliseconds from the attempt's start to the first streamed token. */
+  TIME_TO_FIRST_TOKEN_MS: 'overlap.time_to_first_token_ms',
 } as const;
 
 /** Names of the span events Overlap records. */
@@ -150,6 +160,8 @@ export const OverlapEvents = {
   HEDGE_START: 'overlap.hedge.start',
   /** A gate took back the permit of a body that ran on past its timeout. */
   PERMIT_RECLAIMED: 'overlap.permit.reclaimed',
+  /** A streamed model answer's first token arrived (attributes: {@link OverlapAttributes.TIME_TO_FIRST_TOKEN_MS}). */
+  FIRST_TOKEN: 'overlap.first_token',
 } as const;
 
 /** Values of {@link OverlapAttributes.OUTCOME}. */
