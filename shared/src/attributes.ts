@@ -77,11 +77,55 @@ export const GenAiAttributes = {
   ERROR_TYPE: 'error.type',
 } as const;
 
-/** Values of {@link GenAiAttributes.OPERATION_NAME} that Overlap writes. */
+/** Values of {@link GenAiAttributes.OPERATION_NAME} that Overlap writes (and the model operations it reads). */
 export const GenAiOperations = {
   INVOKE_AGENT: 'invoke_agent',
   EXECUTE_TOOL: 'execute_tool',
   CHAT: 'chat',
+  /** Older and other model operations, read as model calls like `chat`. */
+  TEXT_COMPLETION: 'text_completion',
+  GENERATE_CONTENT: 'generate_content',
+} as const;
+
+/**
+ * Older GenAI keys that other instrumentation still writes, read as fallbacks: the provider under its
+ * former name and token usage under its former names.
+ */
+export const LegacyGenAiAttributes = {
+  SYSTEM: 'gen_ai.system',
+  USAGE_PROMPT_TOKENS: 'gen_ai.usage.prompt_tokens',
+  USAGE_COMPLETION_TOKENS: 'gen_ai.usage.completion_tokens',
+} as const;
+
+/**
+ * Keys of the Vercel AI SDK's own spans (`ai.generateText`, `ai.generateText.doGenerate`, `ai.toolCall`...,
+ * as its `LegacyOpenTelemetry` integration and AI SDK 6 and earlier write them), which the trace maths
+ * read to find tool and model calls in them. Its newer integration writes the GenAI keys instead.
+ */
+export const AiSdkAttributes = {
+  /** What a span does, such as `ai.generateText`, `ai.streamText.doStream` or `ai.toolCall`. */
+  OPERATION_ID: 'ai.operationId',
+  /** `functionId` of the call's telemetry settings, the application's name for it. */
+  FUNCTION_ID: 'ai.telemetry.functionId',
+  /** On an `ai.toolCall` span: the tool's name. */
+  TOOL_CALL_NAME: 'ai.toolCall.name',
+  /** On an `ai.toolCall` span: the model's id of the call. */
+  TOOL_CALL_ID: 'ai.toolCall.id',
+  /** The model's id, such as `gpt-4o-mini`. */
+  MODEL_ID: 'ai.model.id',
+  USAGE_INPUT_TOKENS: 'ai.usage.inputTokens',
+  USAGE_OUTPUT_TOKENS: 'ai.usage.outputTokens',
+  /** AI SDK 4 and earlier. */
+  USAGE_PROMPT_TOKENS: 'ai.usage.promptTokens',
+  /** AI SDK 4 and earlier. */
+  USAGE_COMPLETION_TOKENS: 'ai.usage.completionTokens',
+} as const;
+
+/** Values of {@link AiSdkAttributes.OPERATION_ID} that are tool and model calls. */
+export const AiSdkOperations = {
+  TOOL_CALL: 'ai.toolCall',
+  /** One model request inside `generateText`, `streamText`, `generateObject` or `streamObject`. */
+  MODEL_CALLS: ['ai.generateText.doGenerate', 'ai.streamText.doStream', 'ai.generateObject.doGenerate', 'ai.streamObject.doStream'],
 } as const;
 
 /** Overlap's own attribute keys. */

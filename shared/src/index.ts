@@ -4,7 +4,18 @@
  *
  * @packageDocumentation
  */
-export { GenAiAttributes, GenAiOperations, OverlapAttributes, OverlapEvents, Outcome, Phase, SpanNames } from './attributes.js';
+export {
+  AiSdkAttributes,
+  AiSdkOperations,
+  GenAiAttributes,
+  GenAiOperations,
+  LegacyGenAiAttributes,
+  OverlapAttributes,
+  OverlapEvents,
+  Outcome,
+  Phase,
+  SpanNames,
+} from './attributes.js';
 export type {
   AttributeValue,
   Attributes,
