@@ -71,6 +71,10 @@ export const GenAiAttributes = {
   REQUEST_MAX_TOKENS: 'gen_ai.request.max_tokens',
   /** Temperature a `chat` call asked for. */
   REQUEST_TEMPERATURE: 'gen_ai.request.temperature',
+  /** A model call's input messages, JSON, recorded only when the user opts in. */
+  INPUT_MESSAGES: 'gen_ai.input.messages',
+  /** A model call's output, JSON, recorded only when the user opts in. */
+  OUTPUT_MESSAGES: 'gen_ai.output.messages',
   /** Seconds from the request to the first streamed chunk of the answer (as the AI SDK writes it). */
   TIME_TO_FIRST_CHUNK: 'gen_ai.client.operation.time_to_first_chunk',
   /** Class of error that ended a span unsuccessfully (the error's `code`, else its name). */
@@ -119,6 +123,36 @@ export const AiSdkAttributes = {
   USAGE_PROMPT_TOKENS: 'ai.usage.promptTokens',
   /** AI SDK 4 and earlier. */
   USAGE_COMPLETION_TOKENS: 'ai.usage.completionTokens',
+} as const;
+
+/**
+ * Keys the OpenAI Agents JS tracing processor (`@overlap/runner/openai-agents`) writes besides the GenAI
+ * ones, for what Agents JS traces and GenAI has no key for.
+ */
+export const OpenAiAgentsAttributes = {
+  /** The Agents JS span type: `agent`, `generation`, `response`, `function`, `handoff`, `turn`... */
+  SPAN_TYPE: 'openai.agents.span.type',
+  /** On a trace's root span: the Agents JS trace id. */
+  TRACE_ID: 'openai.agents.trace.id',
+  /** On a trace's root span: the Agents JS group id (a conversation's traces share it). */
+  GROUP_ID: 'openai.agents.group.id',
+  /** On an `invoke_agent` span: the names of the agent's tools. */
+  AGENT_TOOLS: 'openai.agents.agent.tools',
+  /** On an `invoke_agent` span: the agents it may hand off to. */
+  AGENT_HANDOFFS: 'openai.agents.agent.handoffs',
+  /** On an `invoke_agent` span: the type of its output. */
+  AGENT_OUTPUT_TYPE: 'openai.agents.agent.output_type',
+  /** On a `turn` span: the turn's number, from 1. */
+  TURN: 'openai.agents.turn',
+  /** On a `handoff` span: the agent handing off. */
+  HANDOFF_FROM: 'openai.agents.handoff.from',
+  /** On a `handoff` span: the agent taking over. */
+  HANDOFF_TO: 'openai.agents.handoff.to',
+  /** On a `guardrail` span: whether it tripped. */
+  GUARDRAIL_TRIGGERED: 'openai.agents.guardrail.triggered',
+  /** On `turn` and `task` spans: the tokens of their model calls, added up (not counted again as calls). */
+  USAGE_INPUT_TOKENS: 'openai.agents.usage.input_tokens',
+  USAGE_OUTPUT_TOKENS: 'openai.agents.usage.output_tokens',
 } as const;
 
 /** Values of {@link AiSdkAttributes.OPERATION_ID} that are tool and model calls. */

@@ -10,6 +10,7 @@ export {
   GenAiAttributes,
   GenAiOperations,
   LegacyGenAiAttributes,
+  OpenAiAgentsAttributes,
   OverlapAttributes,
   OverlapEvents,
   Outcome,

@@ -20,8 +20,9 @@ export interface TraceSummary {
   /** Name of the first root (by start time); `''` for an empty trace. */
   readonly rootName: string;
   /**
-   * The agent of the first root: `gen_ai.agent.name` (else the name after `invoke_agent `) when it is an
-   * `invoke_agent` span; the AI SDK's `ai.telemetry.functionId` on its spans.
+   * The agent of the first root: its `gen_ai.agent.name` (an `invoke_agent` span's, or the one an Agents
+   * JS trace root carries), else the name after `invoke_agent ` of an `invoke_agent` root, else the AI
+   * SDK's `ai.telemetry.functionId`.
    */
   readonly agentName: string | undefined;
   /** `overlap.request.id` of the first root: set on runs asked for from the dashboard's page. */
@@ -163,9 +164,9 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
 }
 
 function agentNameOf(root: SpanRecord, isAgentRoot: boolean): string | undefined {
-  if (isAgentRoot) {
-    return stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME) ?? (root.name.startsWith('invoke_agent ') ? root.name.slice('invoke_agent '.length) : undefined);
-  }
+  const named = stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME);
+  if (named !== undefined) return named;
+  if (isAgentRoot && root.name.startsWith('invoke_agent ')) return root.name.slice('invoke_agent '.length);
   return stringAttribute(root.attributes, AiSdkAttributes.FUNCTION_ID);
 }
 
