@@ -334,6 +334,7 @@ export class WaterfallView {
         slot,
         spanId: row.spanId,
         name: row.name,
+        label: row.label,
         depth: row.depth,
         inFlight: row.inFlight,
         outcome: row.outcome,
