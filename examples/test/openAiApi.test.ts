@@ -220,6 +220,60 @@ describe('the OpenAI-compatible API', () => {
     expect(upstream.stats.endpoint('smallModel')).toMatchObject({ rejected: cases.length - 1, answered: 0, inFlight: 0 });
   });
 
+  it('POST /v1/responses - the Responses API: function calls as output items, then text from their outputs; streamed as response.* events', async () => {
+    const { client } = await clientFor({ seed: 9 });
+    const responseTools = [
+      { type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }, strict: true },
+    ];
+    const first = await client.responses.create({ model: 'upstream-general', instructions: 'Use the tools.', input: 'Will it rain at my three offices?', tools: responseTools });
+    expect(first.status).toBe('completed');
+    const calls = first.output.filter((item) => item.type === 'function_call');
+    expect(calls).toHaveLength(3);
+    expect(first.usage!.total_tokens).toBe(first.usage!.input_tokens + first.usage!.output_tokens);
+
+    const followUp = {
+      model: 'upstream-general',
+      input: [
+        { role: 'user' as const, content: 'Will it rain at my three offices?' },
+        ...calls,
+        ...calls.map((call) => ({ type: 'function_call_output' as const, call_id: call.call_id, output: '{"sky":"clear"}' })),
+      ],
+      tools: responseTools,
+    };
+    const second = await client.responses.create(followUp);
+    expect(second.output_text).toContain('From 3 tool results');
+
+    const stream = await client.responses.create({ ...followUp, stream: true });
+    const types: string[] = [];
+    let text = '';
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') completed = event.response;
+    }
+    expect(text).toBe(second.output_text);
+    expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(completed!.usage).toMatchObject({ output_tokens: second.usage!.output_tokens });
+  });
+
+  it('POST /v1/responses - checks requests as OpenAI does, and refuses previous_response_id (it keeps no responses)', async () => {
+    const { client } = await clientFor();
+    await expect(client.responses.create({ model: 'gpt-9', input: 'hi' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    const cases: Array<[Record<string, unknown>, string | null, string | null]> = [
+      [{ model: 'upstream-small' }, 'input', 'missing_required_parameter'],
+      [{ model: 'upstream-small', input: [{ role: 'robot', content: 'hi' }] }, 'input[0].role', 'invalid_value'],
+      [{ model: 'upstream-small', input: [{ type: 'function_call_output', call_id: 'call_1', output: '{}' }] }, 'input', null],
+      [{ model: 'upstream-small', input: 'hi', previous_response_id: 'resp_1' }, 'previous_response_id', 'previous_response_not_found'],
+    ];
+    for (const [body, param, code] of cases) {
+      const error = (await rejection(client.post('/responses', { body }))) as BadRequestError;
+      expect(error, JSON.stringify(body)).toBeInstanceOf(BadRequestError);
+      expect({ param: error.param, code: error.code }, JSON.stringify(body)).toEqual({ param, code });
+    }
+  });
+
   it('GET /v1/models - lists the models it serves', async () => {
     const { client } = await clientFor();
     const models = await client.models.list();

@@ -148,6 +148,26 @@ describe('@overlap/runner/ai-sdk', () => {
     expect(stats.find((s) => s.tool === 'get_weather')!.count).toBe(3);
   }, 20_000);
 
+  it('overlapTools() with generateText through the Responses API (openai(model), the provider\'s default) - the same limit and nesting', async () => {
+    const upstream = await startUpstream({ latencyScale: 0.2 });
+    const { runner, recorder, tracer } = tracedRunner();
+    const { getWeather, counter } = countedWeatherTool(upstream);
+    const openai = createOpenAI({ baseURL: `${upstream.url}/v1`, apiKey: 'local' });
+    const result = await generateText({
+      model: openai('upstream-general'),
+      tools: overlapTools(runner, { get_weather: getWeather }, { gates: [new Semaphore({ name: 'tools', permits: 2 })] }),
+      prompt,
+      stopWhen: isStepCount(3),
+      experimental_telemetry: { isEnabled: true, integrations: [new OpenTelemetry({ tracer })] },
+    });
+    expect(result.text).toContain('From 3 tool results');
+    expect(counter.most).toBe(2);
+    expect(upstream.stats.endpoint('model').answered).toBe(2);
+    const trace = new Trace(recorder.ended);
+    expect(overlapCallsUnder(trace, 'execute_tool get_weather')).toHaveLength(3);
+    expect(trace.named('queue tools')).toHaveLength(1);
+  }, 20_000);
+
   it('overlapTools() - without Overlap the AI SDK runs all three at once (the limit above is Overlap\'s)', async () => {
     const upstream = await startUpstream({ latencyScale: 0.2 });
     const { getWeather, counter } = countedWeatherTool(upstream);

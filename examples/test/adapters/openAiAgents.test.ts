@@ -1,4 +1,4 @@
-import { Agent, OpenAIChatCompletionsModel, run, setTraceProcessors, setTracingDisabled, tool } from '@openai/agents';
+import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run, setTraceProcessors, setTracingDisabled, tool } from '@openai/agents';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -130,6 +130,33 @@ describe('@overlap/runner/openai-agents', () => {
     expect(view.byTool).toHaveLength(1);
     expect(view.trace.summary).toMatchObject({ rootName: 'Agent workflow', agentName: 'weather_agent', callCount: 5 });
     expect(view.trace.summary.inputTokens).toBe(result.state.usage.inputTokens);
+  }, 20_000);
+
+  it('overlapTool() with OpenAIResponsesModel (Agents JS\'s default API) - the same limit; response spans become chat spans with usage', async () => {
+    const upstream = await startUpstream({ latencyScale: 0.2 });
+    const { runner, recorder, processor } = traced();
+    const { definition, counter } = countedWeather(upstream);
+    const client = new OpenAI({ baseURL: `${upstream.url}/v1`, apiKey: 'local', maxRetries: 0 });
+    const agent = new Agent({
+      name: 'weather_agent',
+      instructions: 'Use the tools, then answer.',
+      model: new OpenAIResponsesModel(client, 'upstream-general'),
+      tools: [overlapTool(runner, definition, { gates: [new Semaphore({ name: 'tools', permits: 2 })] })],
+    });
+    const result = await run(agent, prompt);
+    expect(String(result.finalOutput)).toContain('From 3 tool results');
+    expect(counter.most).toBe(2);
+    await vi.waitFor(() => expect(processor.openSpans).toBe(0));
+    const trace = new Trace(recorder.ended);
+    const responses = trace.spans.filter((s) => s.attributes[OpenAiAgentsAttributes.SPAN_TYPE] === 'response');
+    expect(responses).toHaveLength(2);
+    for (const response of responses) {
+      expect(response.name).toBe('chat upstream-general');
+      expect(response.attributes[GenAiAttributes.RESPONSE_ID]).toMatch(/^resp_/);
+      expect(response.attributes[GenAiAttributes.USAGE_INPUT_TOKENS]).toBeGreaterThan(0);
+    }
+    expect(overlapCalls(trace, 'execute_tool get_weather').filter(({ parent }) => parent?.attributes[OpenAiAgentsAttributes.SPAN_TYPE] === 'function')).toHaveLength(3);
+    expect(trace.named('queue tools')).toHaveLength(1);
   }, 20_000);
 
   it('overlapTool() - without Overlap Agents JS runs all three at once (the limit above is Overlap\'s)', async () => {

@@ -9,8 +9,11 @@ import type { UpstreamStats } from '../UpstreamStats.js';
 import { openAiError, type OpenAiErrorAnswer } from './openAiError.js';
 import { OPENAI_MODELS } from './openAiModels.js';
 import { formatResetDuration, rateLimitHeaders } from './rateLimitHeaders.js';
-import { scriptChatAnswer, type ScriptedAnswer } from './scriptChatAnswer.js';
-import { validateChatRequest, type ParsedChatRequest } from './validateChatRequest.js';
+import { chatCompletionFormat, type AnswerFormat } from './chatCompletionFormat.js';
+import { responsesFormat } from './responsesFormat.js';
+import { scriptChatAnswer } from './scriptChatAnswer.js';
+import { validateResponsesRequest } from './validateResponsesRequest.js';
+import { validateChatRequest, type ChatRequestCheck, type ParsedChatRequest } from './validateChatRequest.js';
 
 /** Largest chat request body read (conversations with tool results grow). */
 const MAX_CHAT_BODY_BYTES = 4 * 1024 * 1024;
@@ -45,8 +48,9 @@ function sendError(response: ServerResponse, error: OpenAiErrorAnswer, headers: 
  * providers, OpenAI Agents JS with chat completions) talk to as to OpenAI:
  *
  * - `POST /v1/chat/completions`, plain and streamed (server-sent events, `usage` in a last chunk with
- *   `stream_options.include_usage`), answered by {@link scriptChatAnswer} (several tool calls in one
- *   answer, then text from their results), checked by {@link validateChatRequest};
+ *   `stream_options.include_usage`), checked by {@link validateChatRequest};
+ * - `POST /v1/responses`, the Responses API, plain and streamed, checked by {@link validateResponsesRequest};
+ *   both answered by {@link scriptChatAnswer} (several tool calls in one answer, then text from their results);
  * - `GET /v1/models` and `GET /v1/models/{model}`.
  *
  * Each model has the latency, faults and limits of its endpoint ({@link OPENAI_MODELS}): `latencyMs` is
@@ -66,7 +70,14 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
     sendJson(response, 200, { object: 'list', data: Object.keys(OPENAI_MODELS).map(modelObject) });
   };
 
-  const chat = (request: IncomingMessage, response: ServerResponse): void => {
+  /** A request to one of the model APIs: checked by `validate`, answered in `format`, ids starting `idPrefix`. */
+  const modelRequest = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    validate: (body: unknown) => ChatRequestCheck,
+    format: AnswerFormat,
+    idPrefix: string,
+  ): void => {
     const arrivedAt = performance.now();
     const requestId = nextId('req_');
     readJsonBody(request, MAX_CHAT_BODY_BYTES).then(
@@ -80,7 +91,7 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
           sendError(response, openAiError(400, message), { 'x-request-id': requestId });
           return;
         }
-        const check = validateChatRequest(body.value);
+        const check = validate(body.value);
         if (!check.ok) {
           const model = (body.value as { model?: unknown } | undefined)?.model;
           const endpoint = typeof model === 'string' && Object.hasOwn(OPENAI_MODELS, model) ? OPENAI_MODELS[model]! : undefined;
@@ -92,18 +103,25 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
           sendError(response, check.error, { 'x-request-id': requestId });
           return;
         }
-        answerChat(check.request, arrivedAt, requestId, response);
+        answer(check.request, arrivedAt, requestId, response, format, idPrefix);
       },
       () => response.destroy(),
     );
   };
 
-  const answerChat = (chatRequest: ParsedChatRequest, arrivedAt: number, requestId: string, response: ServerResponse): void => {
+  const answer = (
+    chatRequest: ParsedChatRequest,
+    arrivedAt: number,
+    requestId: string,
+    response: ServerResponse,
+    format: AnswerFormat,
+    idPrefix: string,
+  ): void => {
     const { stats, options } = context;
     const name = chatRequest.endpoint;
     const behaviour = context.behaviours.get(name)!;
     stats.count(name, 'requests');
-    const answer = scriptChatAnswer(chatRequest, options.seed);
+    const scripted = scriptChatAnswer(chatRequest, options.seed);
     const now = performance.now();
 
     const requestWindow = behaviour.requestWindow(now);
@@ -120,7 +138,7 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
         return;
       }
     }
-    const requested = answer.promptTokens + answer.completionTokens;
+    const requested = scripted.promptTokens + scripted.completionTokens;
     const tokens = behaviour.admitTokens(now, requested);
     if (!tokens.ok) {
       stats.count(name, 'rateLimited');
@@ -181,18 +199,17 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
       });
       return;
     }
-    const id = nextId('chatcmpl-');
+    const id = nextId(idPrefix);
     const created = Math.floor(Date.now() / 1000);
     if (!chatRequest.stream) {
-      const tokenCount = answer.completionTokens;
-      at(firstTokenAt + Math.max(0, tokenCount - 1) * plan.tokenLatencyMs, () => {
+      at(firstTokenAt + Math.max(0, scripted.completionTokens - 1) * plan.tokenLatencyMs, () => {
         settle(false);
         stats.count(name, 'answered');
-        sendJson(response, 200, completion(id, created, chatRequest.model, answer), timing);
+        sendJson(response, 200, format.body(id, created, chatRequest, scripted), timing);
       });
       return;
     }
-    const frames = streamFrames(id, created, chatRequest, answer);
+    const frames = format.frames(id, created, chatRequest, scripted);
     let next = 0;
     const writeFrame = (): void => {
       if (response.destroyed) return;
@@ -214,12 +231,13 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
 
   return (request, response, url) => {
     const path = url.pathname;
-    if (path === '/v1/chat/completions') {
+    if (path === '/v1/chat/completions' || path === '/v1/responses') {
       if (request.method !== 'POST') {
         sendError(response, openAiError(405, `Invalid method for URL (${request.method} ${path})`), { allow: 'POST' });
         return;
       }
-      chat(request, response);
+      if (path === '/v1/chat/completions') modelRequest(request, response, validateChatRequest, chatCompletionFormat, 'chatcmpl-');
+      else modelRequest(request, response, validateResponsesRequest, responsesFormat, 'resp_');
       return;
     }
     const model = /^\/v1\/models\/([^/]+)$/.exec(path);
@@ -241,73 +259,4 @@ function modelObject(id: string) {
 
 function retryHeaders(retryAfterMs: number, fractional: boolean): Record<string, string> {
   return { 'retry-after': formatRetryAfter(retryAfterMs, fractional), 'retry-after-ms': String(Math.max(1, Math.ceil(retryAfterMs))) };
-}
-
-function usageOf(answer: ScriptedAnswer) {
-  return {
-    prompt_tokens: answer.promptTokens,
-    completion_tokens: answer.completionTokens,
-    total_tokens: answer.promptTokens + answer.completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
-}
-
-function toolCallsOf(answer: ScriptedAnswer & { kind: 'tool_calls' }) {
-  return answer.calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
-}
-
-/** The `chat.completion` object of a plain (not streamed) answer. */
-function completion(id: string, created: number, model: string, answer: ScriptedAnswer) {
-  const message =
-    answer.kind === 'text'
-      ? { role: 'assistant', content: answer.pieces.join(''), refusal: null, annotations: [] }
-      : { role: 'assistant', content: null, refusal: null, annotations: [], tool_calls: toolCallsOf(answer) };
-  return {
-    id,
-    object: 'chat.completion',
-    created,
-    model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason }],
-    usage: usageOf(answer),
-    service_tier: 'default',
-    system_fingerprint: 'fp_overlap',
-  };
-}
-
-/**
- * The server-sent events of a streamed answer, one frame per token: the first frame carries the role
- * and the first token, the last one also the finish reason, the usage chunk (with `include_usage`) and
- * `[DONE]`.
- */
-function streamFrames(id: string, created: number, request: ParsedChatRequest, answer: ScriptedAnswer): string[] {
-  const base = {
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model: request.model,
-    service_tier: 'default',
-    system_fingerprint: 'fp_overlap',
-    ...(request.includeUsage ? { usage: null } : {}),
-  };
-  const event = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): string =>
-    event({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
-  const frames: string[] = [];
-  if (answer.kind === 'text') {
-    answer.pieces.forEach((piece, i) => {
-      frames.push(i === 0 ? chunk({ role: 'assistant', content: '', refusal: null }) + chunk({ content: piece }) : chunk({ content: piece }));
-    });
-    if (frames.length === 0) frames.push(chunk({ role: 'assistant', content: '', refusal: null }));
-  } else {
-    answer.calls.forEach((call, index) => {
-      const opening = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
-      frames.push(index === 0 ? chunk({ role: 'assistant', content: null, refusal: null, tool_calls: [opening] }) : chunk({ tool_calls: [opening] }));
-      for (const piece of answer.argumentPieces[index]!) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
-    });
-  }
-  let last = chunk({}, answer.finishReason);
-  if (request.includeUsage) last += event({ ...base, choices: [], usage: usageOf(answer) });
-  frames[frames.length - 1] += `${last}data: [DONE]\n\n`;
-  return frames;
 }

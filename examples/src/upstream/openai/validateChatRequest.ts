@@ -1,6 +1,7 @@
 import type { EndpointName } from '../EndpointName.js';
 import { modelEndpoint } from './openAiModels.js';
 import { openAiError, type OpenAiErrorAnswer } from './openAiError.js';
+import { Invalid, expectType, invalid, isObject, optionalInteger, optionalNumberInRange, typeName } from './requestChecks.js';
 
 /** Roles a chat message may have, as OpenAI lists them. */
 const ROLES = ['system', 'assistant', 'user', 'function', 'tool', 'developer'] as const;
@@ -50,52 +51,6 @@ export interface ParsedChatRequest {
 
 /** The checked request, or the error answer OpenAI would give. */
 export type ChatRequestCheck = { readonly ok: true; readonly request: ParsedChatRequest } | { readonly ok: false; readonly error: OpenAiErrorAnswer };
-
-class Invalid extends Error {
-  constructor(readonly answer: OpenAiErrorAnswer) {
-    super(answer.body.error.message);
-  }
-}
-
-const invalid = (message: string, param: string | null, code: string | null = null): Invalid =>
-  new Invalid(openAiError(400, message, { param, code }));
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : typeof value;
-}
-
-function expectType(value: unknown, param: string, type: 'string' | 'boolean' | 'array' | 'object'): void {
-  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? isObject(value) : typeof value === type;
-  if (!ok) {
-    const article = type === 'array' || type === 'object' ? 'an' : 'a';
-    throw invalid(`Invalid type for '${param}': expected ${article} ${type}, but got ${typeName(value)} instead.`, param, 'invalid_type');
-  }
-}
-
-function optionalInteger(body: Record<string, unknown>, key: string, min: number): number | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalid(`Invalid type for '${key}': expected an integer, but got ${typeName(value)} instead.`, key, 'invalid_type');
-  }
-  if (value < min) throw invalid(`Invalid '${key}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`, key, 'integer_below_min_value');
-  return value;
-}
-
-function optionalNumberInRange(body: Record<string, unknown>, key: string, min: number, max: number): void {
-  const value = body[key];
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalid(`Invalid type for '${key}': expected a decimal, but got ${typeName(value)} instead.`, key, 'invalid_type');
-  }
-  if (value < min) throw invalid(`Invalid '${key}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`, key, 'decimal_below_min_value');
-  if (value > max) throw invalid(`Invalid '${key}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`, key, 'decimal_above_max_value');
-}
 
 /** A message's content as text: a string, null, or an array of parts whose text parts are kept. */
 function contentText(content: unknown, param: string, allowNull: boolean): string {
