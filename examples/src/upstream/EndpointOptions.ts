@@ -58,7 +58,7 @@ export interface EndpointOptions {
    */
   readonly slow?: (FaultSchedule & { readonly latencyMs: readonly [min: number, max: number] }) | null;
   /**
-   * For a model served as OpenAI chat completions: the time between two generated tokens, in
+   * For a model served through the OpenAI-compatible API: the time between two generated tokens, in
    * milliseconds, drawn once per request from `[min, max]` (then multiplied by `latencyScale`). The
    * drawn `latencyMs` is then the time to the first token, and an answer of n tokens ends n - 1 token
    * times later (streamed token by token, or all at once without `stream`).
@@ -66,7 +66,7 @@ export interface EndpointOptions {
    */
   readonly tokenLatencyMs?: readonly [min: number, max: number];
   /**
-   * For a model served as OpenAI chat completions: past this many tokens per window, requests are
+   * For a model served through the OpenAI-compatible API: past this many tokens per window, requests are
    * answered at once with `429`, `retry-after`, `retry-after-ms` and `x-ratelimit-*-tokens` headers, as
    * OpenAI's tokens-per-minute limit does. `null`: no limit.
    * @defaultValue 40000 a minute for `model`, 30000 for `largeModel`, 60000 for `smallModel`, none for the others
