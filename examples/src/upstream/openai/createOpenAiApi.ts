@@ -151,12 +151,8 @@ export function createOpenAiApi(context: OpenAiApiContext): OpenAiApiHandler {
       return;
     }
     const plan = behaviour.plan(now);
-    if (plan.kind === 'rate_limited') {
-      // Only when the window filled between the look and the plan, which cannot happen synchronously.
-      stats.count(name, 'rateLimited');
-      sendError(response, openAiError(429, 'Rate limit reached on requests per min (RPM).', { type: 'requests', code: 'rate_limit_exceeded' }), retryHeaders(plan.retryAfterMs, options.fractionalRetryAfter));
-      return;
-    }
+    // The request window had room a moment ago, in the same synchronous step: the plan admitted it.
+    if (plan.kind === 'rate_limited') throw new Error('the request window filled between the look and the plan');
     const headers = {
       'x-request-id': requestId,
       ...rateLimitHeaders(behaviour.requestWindow(now), tokens.window),
