@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { agentLoopExample } from './agents/agentLoop.js';
 import { burstExample } from './agents/burst.js';
 import { coursewareExample } from './agents/courseware.js';
 import { flakyRetrievalExample } from './agents/flakyRetrieval.js';
@@ -23,7 +24,7 @@ export type {
 
 /**
  * Every example, by name: `support`, `knowledge-base`, `courseware`, `model-fallback`,
- * `flaky-retrieval`, `burst`.
+ * `flaky-retrieval`, `burst`, `agent-loop`.
  *
  * @example
  * ```ts
@@ -41,6 +42,7 @@ export const examples: readonly Example[] = Object.freeze([
   modelFallbackExample,
   flakyRetrievalExample,
   burstExample,
+  agentLoopExample,
 ]);
 
 /**

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINTS, EndpointBehaviour, isScheduled, seededRandom, streamSeed, type ResolvedEndpointOptions } from '../src/index.js';
 
-const plainEndpoint: ResolvedEndpointOptions = { latencyMs: [100, 200], rateLimit: null, failures: null, hangs: null, slow: null };
+const plainEndpoint: ResolvedEndpointOptions = {
+  latencyMs: [100, 200],
+  rateLimit: null,
+  failures: null,
+  hangs: null,
+  slow: null,
+  tokenLatencyMs: [0, 0],
+  tokenRateLimit: null,
+};
 
 describe('seededRandom', () => {
   it('seededRandom() - the same seed gives the same sequence, in [0, 1)', () => {
@@ -117,11 +125,36 @@ describe('EndpointBehaviour', () => {
       failures: { pattern: '.xx', status: 502 },
       hangs: { pattern: '..x' },
       slow: { pattern: 'x..', latencyMs: [500, 500] },
+      tokenLatencyMs: [3, 3],
+      tokenRateLimit: null,
     };
     const behaviour = new EndpointBehaviour('faq', options, 1, 2);
-    expect(behaviour.plan(0)).toEqual({ kind: 'answer', index: 0, status: 200, latencyMs: 1000, slow: true });
-    expect(behaviour.plan(1)).toEqual({ kind: 'answer', index: 1, status: 502, latencyMs: 20, slow: false });
+    expect(behaviour.plan(0)).toEqual({ kind: 'answer', index: 0, status: 200, latencyMs: 1000, tokenLatencyMs: 6, slow: true });
+    expect(behaviour.plan(1)).toEqual({ kind: 'answer', index: 1, status: 502, latencyMs: 20, tokenLatencyMs: 6, slow: false });
     expect(behaviour.plan(2)).toEqual({ kind: 'hang', index: 2 });
+  });
+
+  it('.admitTokens() - admits tokens up to the budget per window, then says when the oldest leave', () => {
+    const behaviour = new EndpointBehaviour('model', { ...plainEndpoint, tokenRateLimit: { tokens: 100, intervalMs: 1000 } }, 1, 1);
+    expect(behaviour.admitTokens(0, 40)).toEqual({ ok: true, window: { limit: 100, remaining: 60, resetMs: 1000 } });
+    expect(behaviour.admitTokens(200, 50)).toEqual({ ok: true, window: { limit: 100, remaining: 10, resetMs: 800 } });
+    // 30 more would make 120: room comes when the first 40 leave, at 1000.
+    expect(behaviour.admitTokens(300, 30)).toEqual({ ok: false, retryAfterMs: 700, limit: 100, used: 90 });
+    // 70 more need both earlier requests gone, at 1200.
+    expect(behaviour.admitTokens(300, 70)).toEqual({ ok: false, retryAfterMs: 900, limit: 100, used: 90 });
+    // More than the whole budget never fits: wait a full window.
+    expect(behaviour.admitTokens(300, 101)).toMatchObject({ ok: false, retryAfterMs: 1000 });
+    expect(behaviour.admitTokens(1000, 30)).toMatchObject({ ok: true, window: { remaining: 20 } });
+    expect(new EndpointBehaviour('weather', plainEndpoint, 1, 1).admitTokens(0, 1e9)).toEqual({ ok: true, window: undefined });
+  });
+
+  it('.requestWindow() - tells the request limit, what is left and when the window resets, without admitting', () => {
+    const behaviour = new EndpointBehaviour('orders', { ...plainEndpoint, rateLimit: { limit: 2, intervalMs: 1000 } }, 1, 1);
+    expect(behaviour.requestWindow(0)).toEqual({ limit: 2, remaining: 2, resetMs: 0 });
+    behaviour.plan(100);
+    expect(behaviour.requestWindow(400)).toEqual({ limit: 2, remaining: 1, resetMs: 700 });
+    expect(behaviour.admitted).toBe(1);
+    expect(new EndpointBehaviour('weather', plainEndpoint, 1, 1).requestWindow(0)).toBeUndefined();
   });
 
   it('DEFAULT_ENDPOINTS - every default is a valid, frozen endpoint', () => {

@@ -5,9 +5,9 @@ import { startUpstream, tracedRunner } from './helpers.js';
 import { OverlapAttributes } from '@overlap/shared';
 
 describe('catalog', () => {
-  it('examples - six examples with unique names, each found by findExample()', () => {
+  it('examples - seven examples with unique names, each found by findExample()', () => {
     const names = examples.map((e) => e.name);
-    expect(names).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst']);
+    expect(names).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst', 'agent-loop']);
     for (const example of examples) {
       expect(findExample(example.name)).toBe(example);
       expect(example.title.length).toBeGreaterThan(0);

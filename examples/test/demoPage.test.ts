@@ -82,7 +82,7 @@ describe('overlap demo in the browser', () => {
 
     // The demo offers its examples on the page; run burst with other parameters.
     const agent = page.getByLabel('Agent', { exact: true });
-    await expect.poll(() => agent.locator('option').allTextContents(), POLL).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst']);
+    await expect.poll(() => agent.locator('option').allTextContents(), POLL).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst', 'agent-loop']);
     await agent.selectOption({ label: 'burst' });
     await page.getByLabel('limit', { exact: true }).fill('4');
     await page.getByLabel('count', { exact: true }).fill('8');

@@ -41,7 +41,7 @@ export function tracedRunner() {
   const tracer = new TracerProvider({ spanProcessors: [recorder] }).getTracer('examples-test');
   const warnings: string[] = [];
   const runner = new Runner({ tracer, random: seededRandom(7), onWarning: (m) => warnings.push(m) });
-  return { runner, recorder, warnings };
+  return { runner, recorder, tracer, warnings };
 }
 
 const upstreams: Upstream[] = [];

@@ -9,8 +9,8 @@ describe('model-fallback example', () => {
     // the hedge run's first copy the second and its duplicate the third.
     const upstream = await startUpstream({
       endpoints: {
-        largeModel: { latencyMs: [20, 40], slow: { pattern: 'xx.', latencyMs: [2000, 2000] } },
-        smallModel: { latencyMs: [20, 40] },
+        largeModel: { latencyMs: [20, 40], tokenLatencyMs: [2, 2], slow: { pattern: 'xx.', latencyMs: [2000, 2000] } },
+        smallModel: { latencyMs: [20, 40], tokenLatencyMs: [2, 2] },
       },
     });
     const { runner, recorder } = tracedRunner();

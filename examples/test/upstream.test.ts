@@ -1,6 +1,6 @@
 import { isInvalidOptionError, parseRetryAfter } from '@overlap/runner';
 import { describe, expect, it, vi } from 'vitest';
-import { createUpstream } from '../src/index.js';
+import { DEFAULT_ENDPOINTS, ENDPOINT_NAMES, UPSTREAM_PROFILES, createUpstream, resolveUpstreamOptions, upstreamProfile } from '../src/index.js';
 import { startUpstream } from './helpers.js';
 
 /** The latency an answer says it was given (its Server-Timing header). */
@@ -188,5 +188,18 @@ describe('createUpstream', () => {
       expect(isInvalidOptionError(error), `${JSON.stringify(options)} should be rejected`).toBe(true);
       expect((error as { option: string }).option).toBe(option);
     }
+  });
+
+  it('upstreamProfile() - each profile is valid; fast has no faults or limits, realistic is the defaults, overloaded fails, hangs and limits tokens', () => {
+    for (const profile of UPSTREAM_PROFILES) expect(() => resolveUpstreamOptions({ endpoints: upstreamProfile(profile) }), profile).not.toThrow();
+    const fast = resolveUpstreamOptions({ endpoints: upstreamProfile('fast') }).endpoints;
+    for (const name of ENDPOINT_NAMES) {
+      expect(fast[name], name).toMatchObject({ rateLimit: null, tokenRateLimit: null, failures: null, hangs: null, slow: null });
+      expect(fast[name].latencyMs[1]).toBeLessThanOrEqual(20);
+    }
+    expect(resolveUpstreamOptions({ endpoints: upstreamProfile('realistic') }).endpoints).toEqual(DEFAULT_ENDPOINTS);
+    const overloaded = resolveUpstreamOptions({ endpoints: upstreamProfile('overloaded') }).endpoints;
+    expect(overloaded.model.tokenRateLimit).toEqual({ tokens: 4000, intervalMs: 60_000 });
+    for (const name of ENDPOINT_NAMES) expect(overloaded[name].failures, name).not.toBeNull();
   });
 });

@@ -9,7 +9,7 @@ export type { RunnerOptions } from './Runner.js';
 export { defineTool, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_ABANDONED_SPAN_MAX_MS } from './tool.js';
 export type { Tool, ToolContext, ToolInput, ToolOperation, ToolOptions, ToolOutput, ToolType } from './tool.js';
 export { defineModel, chatRequestSchema } from './model.js';
-export type { ChatMessage, ChatRequest, ChatResponse, ModelOptions } from './model.js';
+export type { ChatMessage, ChatRequest, ChatResponse, ChatToolCall, ChatToolDefinition, ModelOptions } from './model.js';
 export { defineAgent } from './agent.js';
 export type { Agent, AgentOptions } from './agent.js';
 export type {

@@ -2,10 +2,32 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { buildTool, type Tool, type ToolContext, type ToolOptions } from './tool.js';
 import { validateOption } from './validateOption.js';
 
+/** A tool call a model asked for. */
+export interface ChatToolCall {
+  /** The call's id, which the tool message with its result names (`toolCallId`). */
+  id: string;
+  /** The tool's name. */
+  name: string;
+  /** The arguments, JSON text as the model wrote it (pass it to `ctx.callWithArguments`). */
+  arguments: string;
+}
+
+/** A tool offered to a model. */
+export interface ChatToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: Record<string, unknown>;
+}
+
 /** One message of a chat. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** On an assistant message: the tool calls the model asked for. */
+  toolCalls?: ChatToolCall[];
+  /** On a tool message: the id of the call whose result it carries. */
+  toolCallId?: string;
 }
 
 /** What an agent sends to a model. */
@@ -14,15 +36,19 @@ export interface ChatRequest {
   /** Most tokens to generate. */
   maxTokens?: number;
   temperature?: number;
+  /** Tools the model may ask for. */
+  tools?: ChatToolDefinition[];
 }
 
-/** What a model answers. `usage` and `responseModel`, when given, become `gen_ai.*` attributes. */
+/** What a model answers. `usage`, `finishReason` and `responseModel`, when given, become `gen_ai.*` attributes. */
 export interface ChatResponse {
   text: string;
   usage?: { inputTokens: number; outputTokens: number };
   finishReason?: string;
   /** The model that actually answered, when the provider says. */
   responseModel?: string;
+  /** Tool calls the model asked for (then `finishReason` is usually `tool_calls`). */
+  toolCalls?: ChatToolCall[];
 }
 
 /** Definition of a model, passed to {@link defineModel}. */
@@ -59,7 +85,21 @@ export const chatRequestSchema: StandardSchemaV1<ChatRequest> = {
           if (typeof (m as ChatMessage)?.content !== 'string') {
             issues.push({ message: 'expected a string', path: ['messages', i, 'content'] });
           }
+          const toolCalls = (m as ChatMessage)?.toolCalls;
+          if (toolCalls !== undefined && !(Array.isArray(toolCalls) && toolCalls.every(isToolCall))) {
+            issues.push({ message: 'expected an array of { id, name, arguments } strings', path: ['messages', i, 'toolCalls'] });
+          }
+          const toolCallId = (m as ChatMessage)?.toolCallId;
+          if (toolCallId !== undefined && typeof toolCallId !== 'string') {
+            issues.push({ message: 'expected a string', path: ['messages', i, 'toolCallId'] });
+          }
         });
+      }
+      if (
+        request.tools !== undefined &&
+        !(Array.isArray(request.tools) && request.tools.every((t) => typeof (t as ChatToolDefinition | null)?.name === 'string'))
+      ) {
+        issues.push({ message: 'expected an array of { name, description?, parameters? }', path: ['tools'] });
       }
       if (request.maxTokens !== undefined && !(Number.isInteger(request.maxTokens) && request.maxTokens > 0)) {
         issues.push({ message: 'expected a positive integer', path: ['maxTokens'] });
@@ -68,6 +108,11 @@ export const chatRequestSchema: StandardSchemaV1<ChatRequest> = {
     },
   },
 };
+
+function isToolCall(value: unknown): boolean {
+  const call = value as Partial<ChatToolCall> | null;
+  return typeof call?.id === 'string' && typeof call.name === 'string' && typeof call.arguments === 'string';
+}
 
 /**
  * Defines a model call: a tool whose spans are `chat {model}` with `gen_ai.request.model`,

@@ -68,15 +68,101 @@ export const GenAiAttributes = {
   USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
   /** Why the model stopped, one entry per choice. */
   RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
+  /** The provider's id of the answer, such as `chatcmpl-...`. */
+  RESPONSE_ID: 'gen_ai.response.id',
+  /** Most tokens a `chat` call asked the model to generate. */
+  REQUEST_MAX_TOKENS: 'gen_ai.request.max_tokens',
+  /** Temperature a `chat` call asked for. */
+  REQUEST_TEMPERATURE: 'gen_ai.request.temperature',
+  /** A model call's input messages, JSON, recorded only when the user opts in. */
+  INPUT_MESSAGES: 'gen_ai.input.messages',
+  /** A model call's output, JSON, recorded only when the user opts in. */
+  OUTPUT_MESSAGES: 'gen_ai.output.messages',
+  /** Seconds from the request to the first streamed chunk of the answer (as the AI SDK writes it). */
+  TIME_TO_FIRST_CHUNK: 'gen_ai.client.operation.time_to_first_chunk',
   /** Class of error that ended a span unsuccessfully (the error's `code`, else its name). */
   ERROR_TYPE: 'error.type',
 } as const;
 
-/** Values of {@link GenAiAttributes.OPERATION_NAME} that Overlap writes. */
+/** Values of {@link GenAiAttributes.OPERATION_NAME} that Overlap writes (and the model operations it reads). */
 export const GenAiOperations = {
   INVOKE_AGENT: 'invoke_agent',
   EXECUTE_TOOL: 'execute_tool',
   CHAT: 'chat',
+  /** Older and other model operations, read as model calls like `chat`. */
+  TEXT_COMPLETION: 'text_completion',
+  GENERATE_CONTENT: 'generate_content',
+} as const;
+
+/**
+ * Older GenAI keys that other instrumentation still writes, read as fallbacks: the provider under its
+ * former name and token usage under its former names.
+ */
+export const LegacyGenAiAttributes = {
+  SYSTEM: 'gen_ai.system',
+  USAGE_PROMPT_TOKENS: 'gen_ai.usage.prompt_tokens',
+  USAGE_COMPLETION_TOKENS: 'gen_ai.usage.completion_tokens',
+} as const;
+
+/**
+ * Keys of the Vercel AI SDK's own spans (`ai.generateText`, `ai.generateText.doGenerate`, `ai.toolCall`...,
+ * as its `LegacyOpenTelemetry` integration and AI SDK 6 and earlier write them), which the trace maths
+ * read to find tool and model calls in them. Its newer integration writes the GenAI keys instead.
+ */
+export const AiSdkAttributes = {
+  /** What a span does, such as `ai.generateText`, `ai.streamText.doStream` or `ai.toolCall`. */
+  OPERATION_ID: 'ai.operationId',
+  /** `functionId` of the call's telemetry settings, the application's name for it. */
+  FUNCTION_ID: 'ai.telemetry.functionId',
+  /** On an `ai.toolCall` span: the tool's name. */
+  TOOL_CALL_NAME: 'ai.toolCall.name',
+  /** On an `ai.toolCall` span: the model's id of the call. */
+  TOOL_CALL_ID: 'ai.toolCall.id',
+  /** The model's id, such as `gpt-4o-mini`. */
+  MODEL_ID: 'ai.model.id',
+  USAGE_INPUT_TOKENS: 'ai.usage.inputTokens',
+  USAGE_OUTPUT_TOKENS: 'ai.usage.outputTokens',
+  /** AI SDK 4 and earlier. */
+  USAGE_PROMPT_TOKENS: 'ai.usage.promptTokens',
+  /** AI SDK 4 and earlier. */
+  USAGE_COMPLETION_TOKENS: 'ai.usage.completionTokens',
+} as const;
+
+/**
+ * Keys the OpenAI Agents JS tracing processor (`@overlap/runner/openai-agents`) writes besides the GenAI
+ * ones, for what Agents JS traces and GenAI has no key for.
+ */
+export const OpenAiAgentsAttributes = {
+  /** The Agents JS span type: `agent`, `generation`, `response`, `function`, `handoff`, `turn`... */
+  SPAN_TYPE: 'openai.agents.span.type',
+  /** On a trace's root span: the Agents JS trace id. */
+  TRACE_ID: 'openai.agents.trace.id',
+  /** On a trace's root span: the Agents JS group id (a conversation's traces share it). */
+  GROUP_ID: 'openai.agents.group.id',
+  /** On an `invoke_agent` span: the names of the agent's tools. */
+  AGENT_TOOLS: 'openai.agents.agent.tools',
+  /** On an `invoke_agent` span: the agents it may hand off to. */
+  AGENT_HANDOFFS: 'openai.agents.agent.handoffs',
+  /** On an `invoke_agent` span: the type of its output. */
+  AGENT_OUTPUT_TYPE: 'openai.agents.agent.output_type',
+  /** On a `turn` span: the turn's number, from 1. */
+  TURN: 'openai.agents.turn',
+  /** On a `handoff` span: the agent handing off. */
+  HANDOFF_FROM: 'openai.agents.handoff.from',
+  /** On a `handoff` span: the agent taking over. */
+  HANDOFF_TO: 'openai.agents.handoff.to',
+  /** On a `guardrail` span: whether it tripped. */
+  GUARDRAIL_TRIGGERED: 'openai.agents.guardrail.triggered',
+  /** On `turn` and `task` spans: the tokens of their model calls, added up (not counted again as calls). */
+  USAGE_INPUT_TOKENS: 'openai.agents.usage.input_tokens',
+  USAGE_OUTPUT_TOKENS: 'openai.agents.usage.output_tokens',
+} as const;
+
+/** Values of {@link AiSdkAttributes.OPERATION_ID} that are tool and model calls. */
+export const AiSdkOperations = {
+  TOOL_CALL: 'ai.toolCall',
+  /** One model request inside `generateText`, `streamText`, `generateObject` or `streamObject`. */
+  MODEL_CALLS: ['ai.generateText.doGenerate', 'ai.streamText.doStream', 'ai.generateObject.doGenerate', 'ai.streamObject.doStream'],
 } as const;
 
 /** Overlap's own attribute keys. */
@@ -144,6 +230,8 @@ export const OverlapAttributes = {
   FALLBACK_INDEX: 'overlap.fallback.index',
   /** On an {@link OverlapEvents.HEDGE_START} event: which copy starts (1 for the first duplicate). */
   HEDGE_INDEX: 'overlap.hedge.index',
+  /** On an `overlap.first_token` event: milliseconds from the attempt's start to the first streamed token. */
+  TIME_TO_FIRST_TOKEN_MS: 'overlap.time_to_first_token_ms',
 } as const;
 
 /** Names of the span events Overlap records. */
@@ -178,6 +266,8 @@ export const OverlapEvents = {
    * `abandonedSpanMaxMs` passed); the span ends here with {@link OverlapAttributes.BODY_SETTLED} = false.
    */
   BODY_UNWATCHED: 'overlap.body.unwatched',
+  /** A streamed model answer's first token arrived (attributes: {@link OverlapAttributes.TIME_TO_FIRST_TOKEN_MS}). */
+  FIRST_TOKEN: 'overlap.first_token',
 } as const;
 
 /**

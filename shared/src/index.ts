@@ -4,7 +4,20 @@
  *
  * @packageDocumentation
  */
-export { GenAiAttributes, GenAiOperations, OverlapAttributes, OverlapEvents, OverlapJaegerTags, Outcome, Phase, SpanNames } from './attributes.js';
+export {
+  AiSdkAttributes,
+  AiSdkOperations,
+  GenAiAttributes,
+  GenAiOperations,
+  LegacyGenAiAttributes,
+  OpenAiAgentsAttributes,
+  OverlapAttributes,
+  OverlapEvents,
+  OverlapJaegerTags,
+  Outcome,
+  Phase,
+  SpanNames,
+} from './attributes.js';
 export type {
   AttributeValue,
   Attributes,

@@ -20,6 +20,8 @@ function summary(traceId: string, startMs: number, spanCount = 1): TraceSummary 
     inFlightCount: 0,
     outcome: 'ok',
     callCount: 0,
+    inputTokens: 0,
+    outputTokens: 0,
     sumOfCallsMs: 0,
     concurrencySavedMs: 0,
     speedup: 1,

@@ -9,6 +9,9 @@ import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from '@overlap/shared'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { examples } from '../catalog.js';
 import { startDemo } from '../demo/startDemo.js';
+import { createUpstream } from '../upstream/createUpstream.js';
+import { OPENAI_MODELS } from '../upstream/openai/openAiModels.js';
+import { UPSTREAM_PROFILES, upstreamProfile, type UpstreamProfile } from '../upstream/upstreamProfiles.js';
 import { defaultDashboardUrl } from './DashboardClient.js';
 import { exportCommand } from './exportCommand.js';
 import { formatTable } from './formatTable.js';
@@ -138,6 +141,31 @@ export function buildProgram(exit: (code: number) => void): Command {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+    });
+
+  program
+    .command('upstream')
+    .description('start the local upstream alone: the example APIs and an OpenAI-compatible API at /v1, to load-test your own agent offline')
+    .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').argParser(integer(0, 65535)).default(16701))
+    .addOption(new Option('--profile <profile>', 'fast (no waits, no faults), realistic (the demo\'s) or overloaded (slow, tight limits, failures)').choices(UPSTREAM_PROFILES).default('realistic'))
+    .addOption(new Option('--seed <n>', 'seed of the latencies and faults').argParser(integer(0)).default(1))
+    .action(async (flags: { host: string; port: number; profile: UpstreamProfile; seed: number }) => {
+      const upstream = await createUpstream({ host: flags.host, port: flags.port, seed: flags.seed, endpoints: upstreamProfile(flags.profile) });
+      out(`Overlap upstream (${flags.profile} profile) at ${upstream.url}`);
+      out(`  OpenAI-compatible API: ${upstream.url}/v1 (models ${Object.keys(OPENAI_MODELS).join(', ')}; any API key)`);
+      out('  press Ctrl+C to stop');
+      const stop = (signal: NodeJS.Signals): void => {
+        out(`${signal}: stopping`);
+        for (const [name, stats] of Object.entries(upstream.stats.snapshot())) {
+          if (stats.requests > 0) {
+            out(`  ${name}: ${stats.requests} requests, ${stats.answered} answered, ${stats.rateLimited} rate limited, ${stats.failed} failed, ${stats.hung} hung`);
+          }
+        }
+        upstream.close().then(() => exit(ExitCode.OK));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 
   dashboardOptions(

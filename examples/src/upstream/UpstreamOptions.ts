@@ -120,7 +120,22 @@ function resolveEndpoint(at: string, defaults: ResolvedEndpointOptions, options:
     if (options.slow === null) slow = null;
     else slow = { ...schedule(`${at}.slow`, options.slow), latencyMs: range(`${at}.slow.latencyMs`, options.slow.latencyMs) };
   }
-  return Object.freeze({ latencyMs, rateLimit, failures, hangs, slow });
+  const tokenLatencyMs =
+    options.tokenLatencyMs === undefined ? defaults.tokenLatencyMs : range(`${at}.tokenLatencyMs`, options.tokenLatencyMs);
+  let tokenRateLimit = defaults.tokenRateLimit;
+  if (options.tokenRateLimit !== undefined) {
+    if (options.tokenRateLimit === null) tokenRateLimit = null;
+    else {
+      const tokens = options.tokenRateLimit.tokens;
+      if (!Number.isInteger(tokens) || tokens < 1) throw new InvalidOptionError(`${at}.tokenRateLimit.tokens`, 'an integer >= 1', tokens);
+      const intervalMs = options.tokenRateLimit.intervalMs ?? 60_000;
+      if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs <= 0) {
+        throw new InvalidOptionError(`${at}.tokenRateLimit.intervalMs`, 'a finite number > 0', intervalMs);
+      }
+      tokenRateLimit = { tokens, intervalMs };
+    }
+  }
+  return Object.freeze({ latencyMs, rateLimit, failures, hangs, slow, tokenLatencyMs, tokenRateLimit });
 }
 
 function range(at: string, value: unknown): readonly [number, number] {

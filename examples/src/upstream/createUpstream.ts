@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ENDPOINT_NAMES, type EndpointName } from './EndpointName.js';
 import { EndpointBehaviour } from './EndpointBehaviour.js';
+import { createOpenAiApi } from './openai/createOpenAiApi.js';
+import { formatRetryAfter } from './formatRetryAfter.js';
+import { readJsonBody } from './readJsonBody.js';
 import { ROUTES, type Route, type RouteAnswer } from './routes.js';
+import { sendJson } from './sendJson.js';
 import { resolveUpstreamOptions, type ResolvedUpstreamOptions, type UpstreamOptions } from './UpstreamOptions.js';
 import { UpstreamStats } from './UpstreamStats.js';
 
@@ -23,7 +27,10 @@ export interface Upstream {
 
 /**
  * Starts the local HTTP upstream the example tools call: weather, user status, orders, knowledge-base
- * search, FAQ, vector store, database, course materials, user profile, templates and three models.
+ * search, FAQ, vector store, database, course materials, user profile, templates and three models,
+ * which it also serves as an OpenAI-compatible API under `/v1` (chat completions, plain and streamed,
+ * with tool calls; see `createOpenAiApi`), so the official `openai` client, the AI SDK and OpenAI Agents
+ * JS can use it with `baseURL: `${upstream.url}/v1``.
  *
  * It behaves like the real thing: each endpoint answers after a latency drawn from a seeded
  * distribution, turns requests past its rate limit away with `429` and a `Retry-After` header, fails
@@ -47,10 +54,15 @@ export async function createUpstream(options: UpstreamOptions = {}): Promise<Ups
   );
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const openAi = createOpenAiApi({ behaviours, stats, options: resolved, timers, closing: () => closing });
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const arrivedAt = performance.now();
     const url = new URL(request.url ?? '/', 'http://upstream.local');
+    if (url.pathname.startsWith('/v1/')) {
+      openAi(request, response, url);
+      return;
+    }
     let route: Route | undefined;
     let params: string[] = [];
     for (const candidate of ROUTES) {
@@ -107,7 +119,7 @@ export async function createUpstream(options: UpstreamOptions = {}): Promise<Ups
       return;
     }
     const selected = route;
-    readBody(request).then(
+    readJsonBody(request, MAX_BODY_BYTES).then(
       (body) => {
         if (response.destroyed) return;
         const remainingMs = Math.max(0, arrivedAt + plan.latencyMs - performance.now());
@@ -174,40 +186,4 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-function formatRetryAfter(ms: number, fractional: boolean): string {
-  if (fractional) return Math.max(0.001, ms / 1000).toFixed(3);
-  return String(Math.max(1, Math.ceil(ms / 1000)));
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (response.destroyed) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
-}
-
-type BodyResult = { ok: true; value: unknown } | { ok: false; message: string };
-
-/** Reads and parses a JSON body; an empty body is `undefined`. */
-function readBody(request: IncomingMessage): Promise<BodyResult> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('error', reject);
-    request.on('end', () => {
-      if (size > MAX_BODY_BYTES) return resolve({ ok: false, message: `the body is larger than ${MAX_BODY_BYTES} bytes` });
-      if (size === 0) return resolve({ ok: true, value: undefined });
-      try {
-        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch {
-        resolve({ ok: false, message: 'the body is not JSON' });
-      }
-    });
-  });
 }

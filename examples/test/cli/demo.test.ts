@@ -29,7 +29,7 @@ describe('overlap demo', () => {
           const body = (await (await fetch(`${url}api/agents`)).json()) as { runners: Array<{ agents: Array<{ name: string }> }> };
           return body.runners[0]?.agents.length ? body.runners[0].agents : undefined;
         }, 5_000);
-        expect(agents.map((a) => a.name)).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst']);
+        expect(agents.map((a) => a.name)).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst', 'agent-loop']);
         const response = await fetch(`${url}api/agents/run`, { method: 'POST', body: JSON.stringify({ agent: 'burst', params: { limit: 4, count: 8 } }) });
         expect(response.status).toBe(202);
         const burst = await waitFor(async () => {

@@ -2,7 +2,7 @@ import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase } fro
 import { nanosToMs } from '../model.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute, stringListAttribute } from './spanAttributes.js';
-import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
+import { isCallSpan, spanOutcome, spanPhase, wrapperCallSpanIds } from './spanRoles.js';
 import { traceEndOrNowMs } from './traceClock.js';
 
 /** Options of {@link concurrencyTimeline}. */
@@ -163,8 +163,8 @@ interface Attempt {
  * - At one instant, releases count before acquires: when the runner hands a permit on, the releaser's end
  *   and the next holder's queue-span end are one timestamp, and the series shows one holder, not two.
  *
- * Overall: calls are spans with `gen_ai.operation.name` `execute_tool` or `chat`, or, in a trace with
- * none of those, every non-root span. `inFlight(t)` counts calls started and not ended (queued or
+ * Overall: calls are call spans (see `spanCall`; a framework's span around the runner's span of the
+ * same call counts once, see `wrapperCallSpanIds`), or, in a trace with none of those, every non-root span. `inFlight(t)` counts calls started and not ended (queued or
  * running); `queued(t)` those of them inside one of their queue spans. Running = `inFlight - queued`.
  *
  * In-flight spans end at `options.nowMs`. The trace is not changed. Runs in O(n log n).
@@ -199,6 +199,7 @@ export function concurrencyTimeline(trace: AssembledTrace, options: ConcurrencyT
       break;
     }
   }
+  const wrappers = anyCallSpan ? wrapperCallSpanIds([...trace.nodes.values()].map((node) => node.span)) : undefined;
   const overall = new SeriesBuilder();
 
   for (const node of trace.nodes.values()) {
@@ -238,7 +239,7 @@ export function concurrencyTimeline(trace: AssembledTrace, options: ConcurrencyT
       }
     }
 
-    if (anyCallSpan ? isCallSpan(span) : node.parent !== undefined) {
+    if (anyCallSpan ? isCallSpan(span) && !wrappers!.has(span.spanId) : node.parent !== undefined) {
       overall.callCount += 1;
       overall.addInFlight(node.startMs, endOf(node));
       if (queueWaits !== undefined) {

@@ -1,13 +1,13 @@
-import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes } from '../attributes.js';
+import { Outcome, OverlapAttributes } from '../attributes.js';
 import { nanosToMs } from '../model.js';
 import type { SpanRecord } from '../model.js';
 import { percentile } from './percentiles.js';
-import { numberAttribute, stringAttribute } from './spanAttributes.js';
-import { isCallSpan, spanOutcome } from './spanRoles.js';
+import { numberAttribute } from './spanAttributes.js';
+import { spanCall, spanOutcome, spanTokenUsage, wrapperCallSpanIds } from './spanRoles.js';
 
 /** Figures of one tool (or model) over many calls. Durations in ms; rates from 0 to 1. */
 export interface ToolStats {
-  /** `gen_ai.tool.name`, or `gen_ai.request.model` for `chat` calls; the span name when neither is set. */
+  /** The tool's name, or the model's for `chat` calls (see `spanCall`). */
   readonly tool: string;
   readonly operation: 'execute_tool' | 'chat';
   /** Ended calls (in-flight calls are not counted: they have no duration or outcome yet). */
@@ -23,6 +23,8 @@ export interface ToolStats {
    * carry it; `NaN` when none does.
    */
   readonly queueWaitMs: { readonly p50: number; readonly p95: number };
+  /** Tokens the calls used, summed over those that say (see `spanTokenUsage`); 0 when none does (tools). */
+  readonly tokens: { readonly input: number; readonly output: number };
 }
 
 interface Accumulator {
@@ -32,13 +34,16 @@ interface Accumulator {
   waits: number[];
   errors: number;
   timeouts: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /**
  * Per-tool figures over any spans (one trace or many): for each tool or model, how many calls ended,
- * how often they failed or timed out, and percentiles of their durations and queue waits. Only call
- * spans (`gen_ai.operation.name` `execute_tool` or `chat`) that have ended are counted. The result is
- * sorted by operation, then tool name. The spans are not changed.
+ * how often they failed or timed out, percentiles of their durations and queue waits, and the tokens
+ * they used. Only call spans (see `spanCall`: the runner's, GenAI spans from any SDK, the AI SDK's) that
+ * have ended are counted, and a call recorded twice, by a framework's span around the runner's, once
+ * (see `wrapperCallSpanIds`). The result is sorted by operation, then tool name. The spans are not changed.
  *
  * @example
  * ```ts
@@ -49,19 +54,21 @@ interface Accumulator {
  */
 export function toolStats(spans: readonly SpanRecord[]): ToolStats[] {
   const byTool = new Map<string, Accumulator>();
+  const wrappers = wrapperCallSpanIds(spans);
   for (const span of spans) {
-    if (span.endTimeUnixNano === undefined || !isCallSpan(span)) continue;
-    const operation = stringAttribute(span.attributes, GenAiAttributes.OPERATION_NAME) === GenAiOperations.CHAT ? 'chat' : 'execute_tool';
-    const tool =
-      (operation === 'chat'
-        ? stringAttribute(span.attributes, GenAiAttributes.REQUEST_MODEL)
-        : stringAttribute(span.attributes, GenAiAttributes.TOOL_NAME)) ?? span.name;
+    if (span.endTimeUnixNano === undefined || wrappers.has(span.spanId)) continue;
+    const call = spanCall(span);
+    if (call === undefined) continue;
+    const { operation, name: tool } = call;
     const key = `${operation}\u0000${tool}`;
     let accumulator = byTool.get(key);
     if (accumulator === undefined) {
-      accumulator = { tool, operation, durations: [], waits: [], errors: 0, timeouts: 0 };
+      accumulator = { tool, operation, durations: [], waits: [], errors: 0, timeouts: 0, inputTokens: 0, outputTokens: 0 };
       byTool.set(key, accumulator);
     }
+    const usage = spanTokenUsage(span);
+    accumulator.inputTokens += usage.inputTokens ?? 0;
+    accumulator.outputTokens += usage.outputTokens ?? 0;
     accumulator.durations.push(Math.max(0, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)));
     const waitMs = numberAttribute(span.attributes, OverlapAttributes.QUEUE_WAIT_MS);
     if (waitMs !== undefined) accumulator.waits.push(waitMs);
@@ -70,7 +77,7 @@ export function toolStats(spans: readonly SpanRecord[]): ToolStats[] {
     else if (outcome === Outcome.TIMEOUT) accumulator.timeouts += 1;
   }
   return [...byTool.keys()].sort().map((key) => {
-    const { tool, operation, durations, waits, errors, timeouts } = byTool.get(key)!;
+    const { tool, operation, durations, waits, errors, timeouts, inputTokens, outputTokens } = byTool.get(key)!;
     const count = durations.length;
     durations.sort((a, b) => a - b);
     waits.sort((a, b) => a - b);
@@ -82,6 +89,7 @@ export function toolStats(spans: readonly SpanRecord[]): ToolStats[] {
       timeoutRate: timeouts / count,
       durationMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), p99: percentile(durations, 99) },
       queueWaitMs: { p50: percentile(waits, 50), p95: percentile(waits, 95) },
+      tokens: { input: inputTokens, output: outputTokens },
     };
   });
 }

@@ -1,7 +1,8 @@
-import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents, Phase } from '../attributes.js';
+import { AiSdkAttributes, GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents, Phase } from '../attributes.js';
+import type { SpanRecord } from '../model.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { numberAttribute, stringAttribute } from './spanAttributes.js';
-import { isCallSpan, spanOutcome, spanPhase } from './spanRoles.js';
+import { isCallSpan, spanCall, spanOutcome, spanPhase, spanTokenUsage, wrapperCallSpanIds } from './spanRoles.js';
 import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
 
 /** Options of {@link summarizeTrace}. */
@@ -18,7 +19,11 @@ export interface TraceSummary {
   readonly traceId: string;
   /** Name of the first root (by start time); `''` for an empty trace. */
   readonly rootName: string;
-  /** `gen_ai.agent.name` of the first root when it is an `invoke_agent` span. */
+  /**
+   * The agent of the first root: its `gen_ai.agent.name` (an `invoke_agent` span's, or the one an Agents
+   * JS trace root carries), else the name after `invoke_agent ` of an `invoke_agent` root, else the AI
+   * SDK's `ai.telemetry.functionId`.
+   */
   readonly agentName: string | undefined;
   /** `overlap.request.id` of the first root: set on runs asked for from the dashboard's page. */
   readonly requestId: string | undefined;
@@ -47,9 +52,13 @@ export interface TraceSummary {
   readonly outcome: Outcome | undefined;
   /** The calls that `sumOfCallsMs` adds up. */
   readonly callCount: number;
+  /** Tokens the trace's model calls used (see `spanTokenUsage`), summed over those that say; 0 when none does. */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
   /**
-   * The durations of the calls added up: spans with `gen_ai.operation.name` `execute_tool` or `chat`, or,
-   * in a trace with none of those, the first root's direct children. In-flight calls count up to `nowMs`.
+   * The durations of the calls added up: call spans (see `spanCall`; a framework's span around the
+   * runner's span of the same call counts once, see `wrapperCallSpanIds`), or, in a trace with none of
+   * those, the first root's direct children. In-flight calls count up to `nowMs`.
    * Waiting that running the calls one after another would not have had is left out: time queued at
    * gates (`overlap.queue.wait_ms`, or the time of the call's queue spans when a call lacks it) and back-off waits between attempts (the `overlap.retry.delay_ms`
    * of `overlap.retry.backoff` events, which a rate limit's 429s cause). What is left is the time calls
@@ -106,8 +115,20 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
   }
 
   const calls: TraceNode[] = [];
+  let inputTokens = 0;
+  let outputTokens = 0;
   if (anyCall) {
-    for (const node of trace.nodes.values()) if (isCallSpan(node.span)) calls.push(node);
+    const wrappers = wrapperCallSpanIds([...trace.nodes.values()].map((node) => node.span));
+    for (const node of trace.nodes.values()) {
+      const call = wrappers.has(node.span.spanId) ? undefined : spanCall(node.span);
+      if (call === undefined) continue;
+      calls.push(node);
+      if (call.operation === 'chat') {
+        const usage = spanTokenUsage(node.span);
+        inputTokens += usage.inputTokens ?? 0;
+        outputTokens += usage.outputTokens ?? 0;
+      }
+    }
   } else if (rootNode !== undefined) {
     for (const child of rootNode.children) if (spanPhase(child.span) === undefined) calls.push(child);
   }
@@ -120,7 +141,7 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
   return {
     traceId: trace.traceId,
     rootName: root?.name ?? '',
-    agentName: isAgentRoot ? stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME) : undefined,
+    agentName: root === undefined ? undefined : agentNameOf(root, isAgentRoot),
     requestId: root === undefined ? undefined : stringAttribute(root.attributes, OverlapAttributes.REQUEST_ID),
     serviceNames: [...serviceNames].sort(),
     startMs,
@@ -134,10 +155,19 @@ export function summarizeTrace(trace: AssembledTrace, options: TraceSummaryOptio
     inFlightCount: trace.inFlightCount,
     outcome: root === undefined ? undefined : spanOutcome(root),
     callCount: calls.length,
+    inputTokens,
+    outputTokens,
     sumOfCallsMs,
     concurrencySavedMs: Math.max(0, sumOfCallsMs - wallMs),
     speedup: wallMs > 0 ? sumOfCallsMs / wallMs : 1,
   };
+}
+
+function agentNameOf(root: SpanRecord, isAgentRoot: boolean): string | undefined {
+  const named = stringAttribute(root.attributes, GenAiAttributes.AGENT_NAME);
+  if (named !== undefined) return named;
+  if (isAgentRoot && root.name.startsWith('invoke_agent ')) return root.name.slice('invoke_agent '.length);
+  return stringAttribute(root.attributes, AiSdkAttributes.FUNCTION_ID);
 }
 
 /**

@@ -4,7 +4,7 @@ import { nanosToMs } from '../model.js';
 import type { SpanEventRecord, SpanRecord } from '../model.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
 import { booleanAttribute, numberAttribute, stringAttribute } from './spanAttributes.js';
-import { spanOutcome, spanPhase } from './spanRoles.js';
+import { spanLabel, spanOutcome, spanPhase } from './spanRoles.js';
 import { traceEndOrNowMs } from './traceClock.js';
 
 /** Options of {@link layoutWaterfall}. */
@@ -63,6 +63,8 @@ export interface WaterfallRow {
   /** Depth in the trace's forest, 0 for roots. */
   readonly depth: number;
   readonly name: string;
+  /** What to call the row: the name, with the tool or model added when the name does not say it (see `spanLabel`). */
+  readonly label: string;
   /** The `service.name` of the span's resource. */
   readonly serviceName: string;
   /** Start of the span, ms since the epoch. */
@@ -249,6 +251,7 @@ function buildRow(
     parentSpanId: span.parentSpanId,
     depth: node.depth,
     name: span.name,
+    label: spanLabel(span),
     serviceName: span.resource.serviceName,
     startMs,
     endMs,

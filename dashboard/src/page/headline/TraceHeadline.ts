@@ -12,8 +12,8 @@ export interface HeadlineExtras {
 
 /**
  * The selected trace's headline: its name, wall time, the sum of its calls' durations, and
- * "concurrency saved X ms (Y×)" from `summarizeTrace`, with counts of errors, timeouts, retries and
- * spans in flight.
+ * "concurrency saved X ms (Y×)" from `summarizeTrace`, with counts of errors, timeouts, retries,
+ * spans in flight and the model calls' tokens.
  *
  * @example
  * ```ts
@@ -40,6 +40,7 @@ export class TraceHeadline {
     if (summary.cancelledCount > 0) counts.push(`${summary.cancelledCount} cancelled`);
     if (summary.retryCount > 0) counts.push(`${summary.retryCount} retr${summary.retryCount === 1 ? 'y' : 'ies'}`);
     if (summary.inFlightCount > 0) counts.push(`${summary.inFlightCount} in flight`);
+    if (summary.inputTokens > 0 || summary.outputTokens > 0) counts.push(`${formatCount(summary.inputTokens)} tokens in, ${formatCount(summary.outputTokens)} out`);
     this.container.replaceChildren(
       element('div', { className: 'headline-title' }, [
         element('h2', { className: 'trace-title', text: title }),
@@ -55,6 +56,10 @@ export class TraceHeadline {
   clear(message = 'No trace selected.'): void {
     this.container.replaceChildren(element('h2', { className: 'trace-title muted', text: message }));
   }
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function figure(label: string, value: string, description: string, className = ''): HTMLElement {

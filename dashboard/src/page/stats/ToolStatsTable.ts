@@ -4,7 +4,7 @@ import { formatDuration, formatRate } from '../format/formatDuration.js';
 
 /**
  * The per-tool latency table: for each tool (and model), calls, p50/p95/p99 of their durations, the
- * p50/p95 of their queue waits, and error and timeout rates, from `toolStats`.
+ * p50/p95 of their queue waits, error and timeout rates, and the models' tokens, from `toolStats`.
  *
  * @example
  * ```ts
@@ -21,7 +21,7 @@ export class ToolStatsTable {
       element(
         'tr',
         {},
-        ['tool', 'kind', 'calls', 'p50', 'p95', 'p99', 'queue p50', 'queue p95', 'errors', 'timeouts'].map((text) => element('th', { text, attrs: { scope: 'col' } })),
+        ['tool', 'kind', 'calls', 'p50', 'p95', 'p99', 'queue p50', 'queue p95', 'errors', 'timeouts', 'tokens in / out'].map((text) => element('th', { text, attrs: { scope: 'col' } })),
       ),
     ]);
     this.body = element('tbody');
@@ -32,7 +32,7 @@ export class ToolStatsTable {
   show(tools: readonly ToolStats[], scope: string): void {
     this.caption.textContent = `Per-tool latency — ${scope}`;
     if (tools.length === 0) {
-      this.body.replaceChildren(element('tr', {}, [element('td', { text: 'No ended tool or model calls.', attrs: { colspan: '10' } })]));
+      this.body.replaceChildren(element('tr', {}, [element('td', { text: 'No ended tool or model calls.', attrs: { colspan: '11' } })]));
       return;
     }
     this.body.replaceChildren(
@@ -48,6 +48,7 @@ export class ToolStatsTable {
           element('td', { className: 'num', text: formatDuration(tool.queueWaitMs.p95) }),
           element('td', { className: 'num', text: formatRate(tool.errorRate) }),
           element('td', { className: 'num', text: formatRate(tool.timeoutRate) }),
+          element('td', { className: 'num', text: tool.tokens.input > 0 || tool.tokens.output > 0 ? `${tool.tokens.input} / ${tool.tokens.output}` : '—' }),
         ]),
       ),
     );

@@ -25,6 +25,8 @@ export interface WaterfallSnapshot {
     readonly slot: number;
     readonly spanId: string;
     readonly name: string;
+    /** The row's label (`spanLabel`), as the waterfall shows it. */
+    readonly label: string;
     readonly depth: number;
     readonly inFlight: boolean;
     readonly outcome: string | undefined;

@@ -22,7 +22,7 @@ export class WaterfallTooltip {
       this.shownId = row.spanId;
       this.shownEndMs = row.endMs;
       this.element.replaceChildren(
-        element('strong', { className: 'tt-name', text: row.name }),
+        element('strong', { className: 'tt-name', text: row.label }),
         element(
           'dl',
           { className: 'facts' },

@@ -334,6 +334,7 @@ export class WaterfallView {
         slot,
         spanId: row.spanId,
         name: row.name,
+        label: row.label,
         depth: row.depth,
         inFlight: row.inFlight,
         outcome: row.outcome,
@@ -380,10 +381,10 @@ export class WaterfallView {
       ? element('button', {
           className: 'wf-toggle',
           text: row.collapsed ? '▸' : '▾',
-          attrs: { type: 'button', 'aria-expanded': String(!row.collapsed), 'aria-label': `${row.collapsed ? 'Expand' : 'Collapse'} ${row.name}`, 'data-toggle': row.spanId },
+          attrs: { type: 'button', 'aria-expanded': String(!row.collapsed), 'aria-label': `${row.collapsed ? 'Expand' : 'Collapse'} ${row.label}`, 'data-toggle': row.spanId },
         })
       : element('span', { className: 'wf-toggle-space', attrs: { 'aria-hidden': 'true' } });
-    const children: Node[] = [toggle, element('span', { className: 'wf-name', text: row.name })];
+    const children: Node[] = [toggle, element('span', { className: 'wf-name', text: row.label })];
     if (row.inFlight) children.push(element('span', { className: 'wf-flag wf-flag-live', text: 'in flight' }));
     else if (row.outcome !== undefined && row.outcome !== 'ok') children.push(element('span', { className: `wf-flag wf-flag-${row.outcome}`, text: row.outcome }));
     return element('div', { className: classes.join(' '), attrs: { role: 'listitem', 'data-span-id': row.spanId, 'data-index': String(index), 'aria-level': String(row.depth + 1) }, style: { paddingLeft: `${Math.min(row.depth, 24) * 14 + 4}px` } }, children);

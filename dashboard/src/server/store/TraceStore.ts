@@ -1,4 +1,4 @@
-import { EventChannel, GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
+import { EventChannel, GenAiAttributes, compareNanos, compareSpanVersions, msToNanos, nanosToMs, spanCall, spanOutcome, spanPhase, validateOption } from '@overlap/shared';
 import type { Disposer, SpanRecord, TraceStoreStats } from '@overlap/shared';
 
 /** Default of {@link TraceStoreOptions.maxSpans}. */
@@ -32,7 +32,7 @@ export interface TraceFilter {
   service?: string;
   /** A span of the trace has this `gen_ai.agent.name`. */
   agent?: string;
-  /** A span of the trace has this `gen_ai.tool.name`. */
+  /** A span of the trace calls this tool (`gen_ai.tool.name`, or the AI SDK's `ai.toolCall.name`: see `spanCall`). */
   tool?: string;
   /**
    * An ended span of the trace, other than a queue or abandoned phase span, has this outcome (see
@@ -137,7 +137,7 @@ interface TraceEntry {
  * requests, late, out of order), keeps one version of each span by `compareSpanVersions` (an in-flight span, no end, is replaced by its
  * ended version; a version of a span has the same span id, parent and start time; two different spans
  * sharing an id are both kept, for `assembleTrace` to rename), indexes
- * traces by service, agent (`gen_ai.agent.name`), tool (`gen_ai.tool.name`), outcome (`spanOutcome`)
+ * traces by service, agent (`gen_ai.agent.name`), tool (`spanCall`), outcome (`spanOutcome`)
  * and start time, and stays within `maxSpans` and `maxTraces` by evicting the least
  * recently active whole traces. Each {@link TraceStore.add} that changes something is reported to the
  * {@link TraceStore.onChange} listeners, synchronously.
@@ -527,7 +527,9 @@ function facetKeys(span: SpanRecord): string[] {
   const keys = [`service\u0000${span.resource.serviceName}`];
   const agent = span.attributes[GenAiAttributes.AGENT_NAME];
   if (typeof agent === 'string') keys.push(`agent\u0000${agent}`);
-  const tool = span.attributes[GenAiAttributes.TOOL_NAME];
+  // `gen_ai.tool.name` on any span, else the tool of a call as the trace maths find it (the AI SDK's ai.toolCall).
+  const call = spanCall(span);
+  const tool = span.attributes[GenAiAttributes.TOOL_NAME] ?? (call?.operation === 'execute_tool' ? call.name : undefined);
   if (typeof tool === 'string') keys.push(`tool\u0000${tool}`);
   // As the trace summary counts them: ended spans other than queue and abandoned phases.
   const outcome = spanPhase(span) === undefined ? spanOutcome(span) : undefined;
