@@ -7,7 +7,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Semaphore } from '@overlap/runner';
 import { overlapTools } from '@overlap/runner/ai-sdk';
 import { readableSpanToRecord } from '@overlap/runner/telemetry';
-import { assembleTrace, summarizeTrace, toolStats } from '@overlap/shared';
+import { AiSdkAttributes, GenAiAttributes, OverlapAttributes, assembleTrace, summarizeTrace, toolStats } from '@overlap/shared';
 import { generateText, isStepCount, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -48,7 +48,7 @@ const prompt = 'Will it rain where my three offices are?';
 /** Each Overlap call span and the AI SDK tool span it sits under. */
 function overlapCallsUnder(trace: Trace, aiToolSpanName: string): Array<{ overlap: ReadableSpan; parent: ReadableSpan }> {
   return trace.named('execute_tool get_weather')
-    .filter((s) => s.attributes['overlap.outcome'] !== undefined)
+    .filter((s) => s.attributes[OverlapAttributes.OUTCOME] !== undefined)
     .map((overlap) => ({ overlap, parent: trace.spans.find((s) => s.spanContext().spanId === overlap.parentSpanContext?.spanId)! }))
     .filter(({ parent }) => parent?.name === aiToolSpanName);
 }
@@ -84,9 +84,9 @@ describe('@overlap/runner/ai-sdk', () => {
     const nested = overlapCallsUnder(trace, 'ai.toolCall');
     expect(nested).toHaveLength(3);
     for (const { overlap, parent } of nested) {
-      expect(overlap.attributes['gen_ai.tool.call.id']).toBe(parent.attributes['ai.toolCall.id']);
-      expect(overlap.attributes['overlap.outcome']).toBe('ok');
-      expect(overlap.attributes['overlap.gate']).toEqual(['tools']);
+      expect(overlap.attributes[GenAiAttributes.TOOL_CALL_ID]).toBe(parent.attributes[AiSdkAttributes.TOOL_CALL_ID]);
+      expect(overlap.attributes[OverlapAttributes.OUTCOME]).toBe('ok');
+      expect(overlap.attributes[OverlapAttributes.GATE]).toEqual(['tools']);
     }
     // The call that found both permits taken waited: a queue span under its Overlap span.
     const queues = trace.named('queue tools');
@@ -141,7 +141,7 @@ describe('@overlap/runner/ai-sdk', () => {
     expect(trace.named('chat upstream-general')).toHaveLength(2);
     const nested = overlapCallsUnder(trace, 'execute_tool get_weather');
     expect(nested).toHaveLength(3);
-    for (const { overlap, parent } of nested) expect(overlap.attributes['gen_ai.tool.call.id']).toBe(parent.attributes['gen_ai.tool.call.id']);
+    for (const { overlap, parent } of nested) expect(overlap.attributes[GenAiAttributes.TOOL_CALL_ID]).toBe(parent.attributes[GenAiAttributes.TOOL_CALL_ID]);
     expect(trace.named('queue tools')).toHaveLength(1);
 
     const stats = toolStats(recorder.ended.map((s) => readableSpanToRecord(s, false)));
@@ -204,7 +204,7 @@ describe('@overlap/runner/ai-sdk', () => {
     expect(outcomes.sort()).toEqual(['flaky:tool-result', 'flaky:tool-result', 'slow:tool-error']);
     expect(attempts).toBe(3);
     const trace = new Trace(recorder.ended);
-    expect(trace.named('execute_tool flaky').map((s) => s.attributes['overlap.attempt']).sort()).toEqual([1, 2]);
-    expect(trace.one('execute_tool slow').attributes['overlap.outcome']).toBe('timeout');
+    expect(trace.named('execute_tool flaky').map((s) => s.attributes[OverlapAttributes.ATTEMPT]).sort()).toEqual([1, 2]);
+    expect(trace.one('execute_tool slow').attributes[OverlapAttributes.OUTCOME]).toBe('timeout');
   }, 20_000);
 });

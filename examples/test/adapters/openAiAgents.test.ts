@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Semaphore } from '@overlap/runner';
 import { OpenTelemetryTracingProcessor, overlapTool } from '@overlap/runner/openai-agents';
-import { GenAiAttributes, OpenAiAgentsAttributes } from '@overlap/shared';
+import { GenAiAttributes, OpenAiAgentsAttributes, OverlapAttributes } from '@overlap/shared';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -69,7 +69,7 @@ const prompt = 'Will it rain where my three offices are?';
 function overlapCalls(trace: Trace, name: string): Array<{ overlap: ReadableSpan; parent: ReadableSpan | undefined }> {
   return trace
     .named(name)
-    .filter((s) => s.attributes['overlap.outcome'] !== undefined)
+    .filter((s) => s.attributes[OverlapAttributes.OUTCOME] !== undefined)
     .map((overlap) => ({ overlap, parent: trace.spans.find((s) => s.spanContext().spanId === overlap.parentSpanContext?.spanId) }));
 }
 
@@ -203,9 +203,9 @@ describe('@overlap/runner/openai-agents', () => {
     expect(outputs.filter((o) => o === 'fine')).toHaveLength(2);
     expect(outputs.filter((o) => /error/i.test(o))).toHaveLength(1);
     const trace = new Trace(recorder.ended);
-    expect(overlapCalls(trace, 'execute_tool flaky').map(({ overlap }) => overlap.attributes['overlap.attempt']).sort()).toEqual([1, 2]);
+    expect(overlapCalls(trace, 'execute_tool flaky').map(({ overlap }) => overlap.attributes[OverlapAttributes.ATTEMPT]).sort()).toEqual([1, 2]);
     const [slowCall] = overlapCalls(trace, 'execute_tool slow');
-    expect(slowCall!.overlap.attributes['overlap.outcome']).toBe('timeout');
+    expect(slowCall!.overlap.attributes[OverlapAttributes.OUTCOME]).toBe('timeout');
   }, 20_000);
 
   it('OpenTelemetryTracingProcessor - a handoff becomes a handoff span, and each agent an invoke_agent span', async () => {
