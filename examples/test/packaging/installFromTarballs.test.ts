@@ -64,9 +64,10 @@ beforeAll(() => {
   succeed('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...installs], app);
 }, 300_000);
 
+// The fresh project's node_modules is large: removing it can take a while on a busy disk.
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 function exportTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
