@@ -27,9 +27,15 @@ export interface TraceStoreStats {
   readonly spans: number;
   /** Spans announced as started that have not ended yet. */
   readonly inFlightSpans: number;
-  readonly maxTraces: number;
-  readonly maxSpans: number;
-  /** Traces evicted (least recently active first) to stay within the limits, since start. */
+  /** Where the traces are kept: in memory (lost on restart), or in an SQLite file (`--db`). */
+  readonly storage: 'memory' | 'sqlite';
+  /** Most traces kept; `null` when unbounded. */
+  readonly maxTraces: number | null;
+  /** Most spans kept; `null` when unbounded. */
+  readonly maxSpans: number | null;
+  /** Longest a trace is kept after it last changed, in ms; `null` when unbounded. */
+  readonly maxAgeMs: number | null;
+  /** Traces evicted (least recently active first) to stay within the limits, since start (since the file was created, for a file). */
   readonly evictedTraces: number;
   /** Spans those evicted traces held. */
   readonly evictedSpans: number;

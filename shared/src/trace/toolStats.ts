@@ -1,9 +1,8 @@
-import { GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes } from '../attributes.js';
-import { nanosToMs } from '../model.js';
+import { Outcome } from '../attributes.js';
 import type { SpanRecord } from '../model.js';
+import { callFigures } from './callFigures.js';
+import type { CallFigures } from './callFigures.js';
 import { percentile } from './percentiles.js';
-import { numberAttribute, stringAttribute } from './spanAttributes.js';
-import { isCallSpan, spanOutcome } from './spanRoles.js';
 
 /** Figures of one tool (or model) over many calls. Durations in ms; rates from 0 to 1. */
 export interface ToolStats {
@@ -37,8 +36,8 @@ interface Accumulator {
 /**
  * Per-tool figures over any spans (one trace or many): for each tool or model, how many calls ended,
  * how often they failed or timed out, and percentiles of their durations and queue waits. Only call
- * spans (`gen_ai.operation.name` `execute_tool` or `chat`) that have ended are counted. The result is
- * sorted by operation, then tool name. The spans are not changed.
+ * spans (`gen_ai.operation.name` `execute_tool` or `chat`) that have ended are counted (see
+ * `callFigures`). The result is sorted by operation, then tool name. The spans are not changed.
  *
  * @example
  * ```ts
@@ -48,26 +47,37 @@ interface Accumulator {
  * ```
  */
 export function toolStats(spans: readonly SpanRecord[]): ToolStats[] {
-  const byTool = new Map<string, Accumulator>();
+  const calls: CallFigures[] = [];
   for (const span of spans) {
-    if (span.endTimeUnixNano === undefined || !isCallSpan(span)) continue;
-    const operation = stringAttribute(span.attributes, GenAiAttributes.OPERATION_NAME) === GenAiOperations.CHAT ? 'chat' : 'execute_tool';
-    const tool =
-      (operation === 'chat'
-        ? stringAttribute(span.attributes, GenAiAttributes.REQUEST_MODEL)
-        : stringAttribute(span.attributes, GenAiAttributes.TOOL_NAME)) ?? span.name;
-    const key = `${operation}\u0000${tool}`;
+    const call = callFigures(span);
+    if (call !== undefined) calls.push(call);
+  }
+  return toolStatsOfCalls(calls);
+}
+
+/**
+ * {@link toolStats} over calls already reduced to their {@link CallFigures}, as a store that keeps them
+ * beside its spans hands them over. `toolStatsOfCalls(spans.map(callFigures))` (without the
+ * `undefined`s) equals `toolStats(spans)`.
+ *
+ * @example
+ * ```ts
+ * toolStatsOfCalls([{ tool: 'search', operation: 'execute_tool', durationMs: 120, queueWaitMs: undefined, outcome: 'ok' }]);
+ * ```
+ */
+export function toolStatsOfCalls(calls: Iterable<CallFigures>): ToolStats[] {
+  const byTool = new Map<string, Accumulator>();
+  for (const call of calls) {
+    const key = `${call.operation}\u0000${call.tool}`;
     let accumulator = byTool.get(key);
     if (accumulator === undefined) {
-      accumulator = { tool, operation, durations: [], waits: [], errors: 0, timeouts: 0 };
+      accumulator = { tool: call.tool, operation: call.operation, durations: [], waits: [], errors: 0, timeouts: 0 };
       byTool.set(key, accumulator);
     }
-    accumulator.durations.push(Math.max(0, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)));
-    const waitMs = numberAttribute(span.attributes, OverlapAttributes.QUEUE_WAIT_MS);
-    if (waitMs !== undefined) accumulator.waits.push(waitMs);
-    const outcome = spanOutcome(span);
-    if (outcome === Outcome.ERROR) accumulator.errors += 1;
-    else if (outcome === Outcome.TIMEOUT) accumulator.timeouts += 1;
+    accumulator.durations.push(call.durationMs);
+    if (call.queueWaitMs !== undefined) accumulator.waits.push(call.queueWaitMs);
+    if (call.outcome === Outcome.ERROR) accumulator.errors += 1;
+    else if (call.outcome === Outcome.TIMEOUT) accumulator.timeouts += 1;
   }
   return [...byTool.keys()].sort().map((key) => {
     const { tool, operation, durations, waits, errors, timeouts } = byTool.get(key)!;
