@@ -285,8 +285,15 @@ export class SqliteTraceStore implements TraceStore {
       where.length === 0
         ? 'SELECT tool, operation, duration_ms, queue_wait_ms, outcome FROM calls'
         : `SELECT c.tool, c.operation, c.duration_ms, c.queue_wait_ms, c.outcome FROM traces t JOIN calls c ON c.trace_id = t.trace_id WHERE ${where.join(' AND ')}`;
-    const rows = this.query(sql).all(...values) as unknown as Array<{ tool: string; operation: 'execute_tool' | 'chat'; duration_ms: number; queue_wait_ms: number | null; outcome: Outcome }>;
-    return rows.map((row) => ({ tool: row.tool, operation: row.operation, durationMs: row.duration_ms, queueWaitMs: row.queue_wait_ms ?? undefined, outcome: row.outcome }));
+    // Rows as arrays: half the cost of objects when there are a million of them.
+    const statement = this.query(`${sql} /* arrays */`, true);
+    const rows = statement.all(...values) as unknown as Array<[string, 'execute_tool' | 'chat', number, number | null, Outcome]>;
+    const calls: CallFigures[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [tool, operation, durationMs, queueWaitMs, outcome] = rows[i]!;
+      calls[i] = { tool, operation, durationMs, queueWaitMs: queueWaitMs ?? undefined, outcome };
+    }
+    return calls;
   }
 
   traceIds(): string[] {
@@ -491,10 +498,11 @@ export class SqliteTraceStore implements TraceStore {
     }
   }
 
-  private query(sql: string): StatementSync {
+  private query(sql: string, arrays = false): StatementSync {
     let statement = this.queries.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
+      if (arrays) statement.setReturnArrays(true);
       this.queries.set(sql, statement);
     }
     return statement;
