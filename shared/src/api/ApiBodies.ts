@@ -6,6 +6,7 @@
  */
 import type { AgentDescriptor, ConnectedRunner } from '../agents/AgentDescriptor.js';
 import type { SpanRecord } from '../model.js';
+import type { TraceComparison } from '../trace/compareTraces.js';
 import type { ToolStats } from '../trace/toolStats.js';
 import type { TraceSummary } from '../trace/traceSummary.js';
 
@@ -136,3 +137,10 @@ export interface RunAgentResponse {
   /** What the runner said when it accepted, if anything. */
   readonly detail?: string;
 }
+
+/**
+ * Body of `GET /api/compare?a=<traceId>&b=<traceId>`: `compareTraces` of the two stored traces, A the
+ * baseline. The page's comparison and `overlap compare` show exactly these figures. One-sided values are
+ * `null`; summaries leave out what they do not have (an `agentName` of a run that is not an agent's).
+ */
+export type CompareResponse = TraceComparison;
