@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OverlapAttributes, OverlapEvents } from '../src/attributes.js';
+import { GenAiAttributes, OverlapAttributes, OverlapEvents } from '../src/attributes.js';
 import type { SpanRecord } from '../src/model.js';
 import { assembleTrace } from '../src/trace/assembleTrace.js';
 import { compareTraces, figureDiff } from '../src/trace/compareTraces.js';
@@ -10,7 +10,7 @@ import { summarizeTrace } from '../src/trace/traceSummary.js';
 import { event, id, queueSpan, span, toolCall } from './spanBuilders.js';
 import { cleanTraceArbitrary } from './traceArbitrary.js';
 
-const agent = (end: number): SpanRecord => span({ id: 'root', name: 'invoke_agent kb', start: 0, end, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'kb' } });
+const agent = (end: number): SpanRecord => span({ id: 'root', name: 'invoke_agent kb', start: 0, end, attributes: { [GenAiAttributes.OPERATION_NAME]: 'invoke_agent', [GenAiAttributes.AGENT_NAME]: 'kb' } });
 
 /** The knowledge-base run, awaited one lookup after the other. */
 const sequential = [

@@ -50,7 +50,7 @@ describe('toolStats()', () => {
       fc.property(cleanTraceArbitrary, (spans) => {
         const calls = spans.map(callFigures).filter((call) => call !== undefined);
         expect(toolStatsOfCalls(calls)).toEqual(toolStats(spans));
-        expect(calls).toHaveLength(spans.filter((s) => s.endTimeUnixNano !== undefined && ['execute_tool', 'chat'].includes(String(s.attributes['gen_ai.operation.name']))).length);
+        expect(calls).toHaveLength(spans.filter((s) => s.endTimeUnixNano !== undefined && ['execute_tool', 'chat'].includes(String(s.attributes[GenAiAttributes.OPERATION_NAME]))).length);
       }),
       { numRuns: 200 },
     );
