@@ -8,6 +8,7 @@ import type { PageToServerEvents, ServerToPageEvents, TraceStoreStats } from '@o
 import { resolveDashboardOptions } from './DashboardServerOptions.js';
 import type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
 import { TraceSummaries } from './api/TraceSummaries.js';
+import { compareRoutes } from './api/compareRoutes.js';
 import { exportRoutes } from './api/exportRoutes.js';
 import { traceRoutes } from './api/traceRoutes.js';
 import { requireHttpToken, requireSocketToken } from './auth/tokenAuth.js';
@@ -125,6 +126,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     res.json(body);
   });
   app.use('/api', traceRoutes(store, summaries));
+  app.use('/api', compareRoutes(store));
   app.use('/api', exportRoutes(store, { maxBodyBytes }));
   app.use('/api', forwardRoutes(store, forwarder));
   app.use('/api', agentRoutes({ list: () => runners.list(), requestRun: (request) => runners.requestRun(request, resolved.runRequestTimeoutMs) }));
