@@ -13,7 +13,7 @@ import { exportRoutes } from './api/exportRoutes.js';
 import { traceRoutes } from './api/traceRoutes.js';
 import { requireHttpToken, requireSocketToken } from './auth/tokenAuth.js';
 import { jsonErrorHandler, jsonNotFound, sendJsonError } from './http/jsonErrors.js';
-import { pageRoutes } from './http/pageRoutes.js';
+import { isPageRequest, pageRoutes } from './http/pageRoutes.js';
 import { otlpHttpRouter } from './ingest/otlpHttp.js';
 import type { OtlpIngestCounters } from './ingest/otlpHttp.js';
 import { RpcCode, otlpEncodingOf, sendRpcStatus } from './ingest/rpcStatus.js';
@@ -109,7 +109,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     });
     // The page itself holds no data (it asks the API, with the token, for everything), so a browser can
     // load it and its scripts; every route that answers with data still needs the token.
-    app.use((req, res, next) => (isPageFile(req.method, req.path) ? next() : requireToken(req, res, next)));
+    app.use((req, res, next) => (isPageRequest(req.method, req.path) ? next() : requireToken(req, res, next)));
   }
   app.use(
     otlpHttpRouter(store, { maxBodyBytes, ...(forwarder.enabled ? { onIngest: (body, encoding) => forwarder.forward(body, encoding) } : {}) }, counters),
@@ -194,7 +194,3 @@ function expiryIntervalMs(maxAgeMs: number): number {
   return Math.min(60_000, Math.max(1_000, maxAgeMs / 10));
 }
 
-/** `GET /` and the page's static assets. */
-function isPageFile(method: string, path: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && (path === '/' || path.startsWith('/assets/'));
-}
