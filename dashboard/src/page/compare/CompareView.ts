@@ -99,7 +99,10 @@ export class CompareView {
       element(
         'div',
         { className: 'compare-track compare-axis' },
-        ticks.map((tickMs) => element('span', { className: 'compare-tick', text: formatAxisTick(tickMs, scaleMs), style: { left: `${(tickMs / scaleMs) * 100}%` } })),
+        // A label near the end reads leftwards, so it stays within its own track.
+        ticks.map((tickMs) =>
+          element('span', { className: `compare-tick${tickMs / scaleMs > 0.8 ? ' compare-tick-end' : ''}`, text: formatAxisTick(tickMs, scaleMs), style: { left: `${(tickMs / scaleMs) * 100}%` } }),
+        ),
       );
     const header = element('div', { className: 'compare-row compare-row-head' }, [element('span', { className: 'compare-label', text: '' }), axis(), axis()]);
     const runRow = element('div', { className: 'compare-row compare-row-run', attrs: { 'data-tool': '(whole run)' } }, [
