@@ -314,6 +314,22 @@ describe.each(implementations)('$name (the TraceStore contract)', ({ name, make 
     expect(store.findTraces({ service: 'nobody' }, 10).traceIds).toEqual([]);
   });
 
+  it('.findTraces() - matches facet values with any characters, a NUL included', () => {
+    const store = make();
+    const odd = ['a\u0000b', 'ä ü/"\'%_*', '\u0001\u001f|'];
+    const ids = odd.map((service) => {
+      const traceId = newTraceId();
+      store.add([spanRecord({ traceId, resource: { serviceName: service, attributes: {} }, attributes: { [GenAiAttributes.TOOL_NAME]: `${service}-tool` } })]);
+      return traceId;
+    });
+    odd.forEach((service, i) => {
+      expect(store.findTraces({ service }, 10).traceIds).toEqual([ids[i]]);
+      expect(store.findTraces({ tool: `${service}-tool` }, 10).traceIds).toEqual([ids[i]]);
+      expect(store.getInfo(ids[i]!)).toMatchObject({ services: [service], tools: [`${service}-tool`] });
+    });
+    expect(store.findTraces({ service: 'a' }, 10).traceIds).toEqual([]);
+  });
+
   it('.findTraces() - pages through every trace exactly once, even as earlier spans move a trace', () => {
     const store = make();
     const ids: string[] = [];

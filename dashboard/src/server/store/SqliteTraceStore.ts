@@ -55,6 +55,19 @@ function timeKey(nanos: string): string {
   return nanos.padStart(20, '0');
 }
 
+/**
+ * Text bound to SQLite never holds a NUL: Node 22's `node:sqlite` cuts bound strings at the first one
+ * (Node 24 does not). Span keys (`spanVersionKey`) join hex ids and digits with NULs: stored with `|`.
+ */
+function storedKey(key: string): string {
+  return key.replaceAll('\u0000', '|');
+}
+
+/** A facet value as stored and matched: JSON, so any character survives (see {@link storedKey}). */
+function storedValue(value: string): string {
+  return JSON.stringify(value);
+}
+
 /** The nanosecond string of a {@link timeKey} (model times have no leading zeros). */
 function fromTimeKey(key: string): string {
   let start = 0;
@@ -236,7 +249,7 @@ export class SqliteTraceStore implements TraceStore {
     if (row === undefined) return undefined;
     const values: Record<Facet, string[]> = { service: [], agent: [], tool: [], outcome: [] };
     for (const { facet, value } of this.statements.traceFacets.all(traceId) as unknown as Array<{ facet: Facet; value: string }>) {
-      values[facet].push(value);
+      values[facet].push(JSON.parse(value) as string);
     }
     // Sorted as the memory store sorts (UTF-16 code units), not as SQLite does (UTF-8 bytes).
     for (const list of Object.values(values)) list.sort();
@@ -364,7 +377,7 @@ export class SqliteTraceStore implements TraceStore {
     const change: TraceChange = { traceId, added: [], updated: [] };
     for (const span of group) {
       const held = s.spanAtSlot.get(traceId, span.spanId) as unknown as SpanRow | undefined;
-      const slot = spanSlot(held?.version_key, span);
+      const slot = storedKey(spanSlot(held?.version_key.replaceAll('|', '\u0000'), span));
       const existing = slot === span.spanId ? held : (s.spanAtSlot.get(traceId, slot) as unknown as SpanRow | undefined);
       const json = JSON.stringify(span);
       if (existing !== undefined) {
@@ -394,7 +407,7 @@ export class SqliteTraceStore implements TraceStore {
         continue;
       }
       const facets = facetText(span);
-      s.insertSpan.run(traceId, slot, spanVersionKey(span), timeKey(span.startTimeUnixNano), span.endTimeUnixNano === undefined ? null : timeKey(span.endTimeUnixNano), facets, json);
+      s.insertSpan.run(traceId, slot, storedKey(spanVersionKey(span)), timeKey(span.startTimeUnixNano), span.endTimeUnixNano === undefined ? null : timeKey(span.endTimeUnixNano), facets, json);
       this.countFacets(trace, facets, 1);
       if (span.endTimeUnixNano === undefined) this.adjustInFlight(trace, 1);
       this.writeCall(traceId, slot, span);
@@ -420,10 +433,10 @@ export class SqliteTraceStore implements TraceStore {
     for (const [key, delta] of trace.facetDeltas) {
       if (delta === 0) continue;
       const [facet, value] = splitFacetKey(key);
-      if (delta > 0) s.addFacet.run(facet, value, traceId, delta);
+      if (delta > 0) s.addFacet.run(facet, storedValue(value), traceId, delta);
       else {
-        s.subtractFacet.run(-delta, facet, value, traceId);
-        s.dropEmptyFacet.run(facet, value, traceId);
+        s.subtractFacet.run(-delta, facet, storedValue(value), traceId);
+        s.dropEmptyFacet.run(facet, storedValue(value), traceId);
       }
     }
     const version = ++this.counters.version_seq;
@@ -444,7 +457,10 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private countFacets(trace: WorkingTrace, facets: string, sign: 1 | -1): void {
-    for (const key of facets.split('\u0001')) trace.facetDeltas.set(key, (trace.facetDeltas.get(key) ?? 0) + sign);
+    for (const [facet, value] of JSON.parse(facets) as Array<[Facet, string]>) {
+      const key = `${facet}\u0000${value}`;
+      trace.facetDeltas.set(key, (trace.facetDeltas.get(key) ?? 0) + sign);
+    }
   }
 
   private writeCall(traceId: string, slot: string, span: SpanRecord): void {
@@ -522,10 +538,9 @@ function wins(span: SpanRecord, json: string, existing: SpanRow): boolean {
   return compareSpanVersions(span, JSON.parse(existing.span) as SpanRecord) > 0;
 }
 
+/** A span's facets as stored in its row, JSON (so a NUL in a value survives, see {@link storedKey}). */
 function facetText(span: SpanRecord): string {
-  return spanFacets(span)
-    .map(({ facet, value }) => `${facet}\u0000${value}`)
-    .join('\u0001');
+  return JSON.stringify(spanFacets(span).map(({ facet, value }) => [facet, value]));
 }
 
 function splitFacetKey(key: string): [Facet, string] {
@@ -564,7 +579,7 @@ function filterClause(filter: TraceFilter): { where: string[]; values: SQLInputV
     const value = filter[facet];
     if (value === undefined) continue;
     where.push('EXISTS (SELECT 1 FROM trace_facets f WHERE f.facet = ? AND f.value = ? AND f.trace_id = t.trace_id)');
-    values.push(facet, value);
+    values.push(facet, storedValue(value));
   }
   return { where, values };
 }

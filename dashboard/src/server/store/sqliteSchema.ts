@@ -31,8 +31,10 @@ export interface StoreMigration {
  *   nanosecond key, so text order is time order; duration; counts; version) and the order of activity
  *   that eviction follows (`active_seq`, `active_ms`); the cached summary and the version it was computed at.
  * - `spans`: the spans as JSON, in arrival order (`id`), one row per slot of a trace (see `spanSlot`),
- *   with the few fields the merge reads without parsing (version key, start and end as time keys, facets).
- * - `trace_facets`: per trace, how many spans carry each service, agent, tool and outcome.
+ *   with the few fields the merge reads without parsing (version key with `|` between its parts, start and
+ *   end as time keys, facets as JSON).
+ * - `trace_facets`: per trace, how many spans carry each service, agent, tool and outcome (values as
+ *   JSON strings: text bound through Node 22's `node:sqlite` must not hold a NUL).
  * - `calls`: the `CallFigures` of every ended call, so per-tool percentiles read no span JSON.
  * - `counters`: one row of the store's counters (sizes, evictions, the version and activity sequences).
  */
