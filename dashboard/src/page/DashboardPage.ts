@@ -281,9 +281,10 @@ export class DashboardPage {
     this.filterChanged();
   }
 
-  /** The route's filter changed: show it in the form and load the list again. */
+  /** The route's filter changed: show it in the form, load the list again (and the tool figures, which follow it). */
   private filterChanged(): void {
     this.filterForm.set(this.route.filter);
+    if (this.toolScope.value === 'all') this.showTools();
     if (isFiltered(this.route.filter)) this.filterBox.open = true;
     this.list.reset();
     this.listView.render([], this.panel.selected);
@@ -526,9 +527,11 @@ export class DashboardPage {
     this.statsTimer = window.setTimeout(() => {
       this.statsTimer = undefined;
       this.lastStatsAt = performance.now();
-      this.api.stats().then(
+      const filter = this.route.filter;
+      this.api.stats(filter).then(
         (stats) => {
-          if (this.toolScope.value === 'all') this.panel.toolTable.show(stats.tools, `all ${stats.traceCount} stored trace${stats.traceCount === 1 ? '' : 's'}`);
+          const which = isFiltered(filter) ? 'matching' : 'stored';
+          if (this.toolScope.value === 'all') this.panel.toolTable.show(stats.tools, `all ${stats.traceCount} ${which} trace${stats.traceCount === 1 ? '' : 's'}`);
         },
         (error: unknown) => this.setStatus(`could not load tool figures: ${error instanceof Error ? error.message : String(error)}`, 'error'),
       );

@@ -187,6 +187,9 @@ describe('the page\'s URLs', { timeout: TEST_TIMEOUT_MS }, () => {
     await expect.poll(() => listed(page), POLL).toEqual([fastWriter.traceId, slowWriter.traceId]);
     expect(await page.locator('#filter-box').getAttribute('open')).not.toBeNull();
     expect(await page.getByLabel('Agent name').inputValue()).toBe(`writer-${run}`);
+    // The tool figures over "all stored traces" follow the filter: its time range, its agent.
+    await page.locator('#tool-scope').selectOption('all');
+    await expect.poll(() => page.locator('#tool-stats caption').textContent(), POLL).toBe('Per-tool latency — all 2 matching traces');
 
     await page.getByLabel('Min duration (ms)').fill('1000');
     await page.getByLabel('Min duration (ms)').press('Enter');

@@ -40,9 +40,10 @@ export class ApiClient {
     return this.request<CompareResponse>('GET', `api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, undefined, signal);
   }
 
-  /** Per-tool figures over every stored trace. */
-  stats(signal?: AbortSignal): Promise<StatsResponse> {
-    return this.request<StatsResponse>('GET', 'api/stats', undefined, signal);
+  /** Per-tool figures over every stored trace matching `filter` (a time range, an agent...). */
+  stats(filter: TraceListFilter = {}, signal?: AbortSignal): Promise<StatsResponse> {
+    const query = filterQuery(filter).toString();
+    return this.request<StatsResponse>('GET', `api/stats${query === '' ? '' : `?${query}`}`, undefined, signal);
   }
 
   /** What the page needs to know about the server: its forward targets. */
