@@ -92,7 +92,15 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   const limits = { maxSpans: resolved.maxSpans, maxTraces: resolved.maxTraces, maxAgeMs: resolved.maxAgeMs };
   const store: TraceStore = resolved.db === undefined ? new MemoryTraceStore(limits) : new SqliteTraceStore({ path: resolved.db, ...limits });
   // Traces age out even when no span arrives.
-  const expiryTimer = resolved.maxAgeMs === Number.POSITIVE_INFINITY ? undefined : setInterval(() => store.evictExpired(), expiryIntervalMs(resolved.maxAgeMs));
+  const evictExpired = (): void => {
+    try {
+      store.evictExpired();
+    } catch (error) {
+      // A failing store (a file whose disk is full) is reported by ingest too; the timer keeps the server up.
+      console.error('overlap-dashboard: could not evict expired traces', error);
+    }
+  };
+  const expiryTimer = resolved.maxAgeMs === Number.POSITIVE_INFINITY ? undefined : setInterval(evictExpired, expiryIntervalMs(resolved.maxAgeMs));
   expiryTimer?.unref();
   const summaries = new TraceSummaries(store);
   const counters: OtlpIngestCounters = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
