@@ -64,9 +64,11 @@ beforeAll(() => {
   succeed('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...installs], app);
 }, 300_000);
 
+// Deleting the installed tree (two TypeScripts, the OpenTelemetry SDK...) outlasts the default 10 s hook
+// timeout on a busy machine.
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 function exportTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
