@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'in-process',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cli/**', 'test/packaging/**', 'test/demoPage.test.ts'],
+          exclude: ['test/cli/**', 'test/packaging/**', 'test/demoPage.test.ts', 'test/demoCompare.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'processes',
-          include: ['test/cli/**/*.test.ts', 'test/packaging/**/*.test.ts', 'test/demoPage.test.ts'],
+          include: ['test/cli/**/*.test.ts', 'test/packaging/**/*.test.ts', 'test/demoPage.test.ts', 'test/demoCompare.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -1,6 +1,6 @@
 // `npm run bench` in dashboard/: runs every `*.bench.ts` beside this file, each in a fresh Node process
 // (with --expose-gc), one after the other so they do not compete for the machine's cores; then merges
-// their results (bench/results/ingest.json, bench/results/page.json) into bench/results/dashboard.json
+// their results (bench/results/ingest.json, page.json, db.json) into bench/results/dashboard.json
 // and prints the figures against their targets.
 //
 // `npm run bench -- ingest` runs only the files whose names start with `ingest` (the summary is still
@@ -31,7 +31,7 @@ for (const file of files) {
 /** One figure of the summary: where it comes from, and its target when it has one. */
 interface Figure {
   key: string;
-  source: 'ingest' | 'page';
+  source: 'ingest' | 'page' | 'db';
   unit: string;
   /** `max`: at most this; `min`: at least this. */
   target?: { kind: 'max' | 'min'; value: number };
@@ -53,6 +53,15 @@ const FIGURES: Figure[] = [
   { key: 'rss_mb_full_store_after_twice_more', source: 'page', unit: 'MB' },
   { key: 'heap_mb_full_store', source: 'page', unit: 'MB' },
   { key: 'heap_mb_full_store_after_more', source: 'page', unit: 'MB' },
+  { key: 'db_list_ms_1m', source: 'db', unit: 'ms', target: { kind: 'max', value: 100 } },
+  { key: 'db_list_cold_ms_1m', source: 'db', unit: 'ms' },
+  { key: 'db_open_trace_ms_1m', source: 'db', unit: 'ms', target: { kind: 'max', value: 100 } },
+  { key: 'db_open_trace_5000_spans_ms_1m', source: 'db', unit: 'ms' },
+  { key: 'db_ingest_spans_per_s', source: 'db', unit: 'spans/s' },
+  { key: 'db_stats_last_hour_ms_1m', source: 'db', unit: 'ms' },
+  { key: 'db_stats_all_ms_1m', source: 'db', unit: 'ms' },
+  { key: 'db_reopen_ms_1m', source: 'db', unit: 'ms' },
+  { key: 'db_file_mb_1m', source: 'db', unit: 'MB' },
 ];
 
 function readResults(name: string): Record<string, unknown> | undefined {
@@ -60,7 +69,7 @@ function readResults(name: string): Record<string, unknown> | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
 }
 
-const sources = { ingest: readResults('ingest'), page: readResults('page') };
+const sources = { ingest: readResults('ingest'), page: readResults('page'), db: readResults('db') };
 const summary: Record<string, unknown> = {};
 const rows: string[][] = [['figure', 'value', 'target', '']];
 for (const figure of FIGURES) {
@@ -98,7 +107,7 @@ if (typeof heapFull === 'number' && typeof heapAfter === 'number' && typeof rssF
 
 const output = {
   ...summary,
-  details: { ingest: sources.ingest ?? null, page: sources.page ?? null },
+  details: { ingest: sources.ingest ?? null, page: sources.page ?? null, db: sources.db ?? null },
   cpus: cpus().length,
   node: process.version,
   written_at: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Gate, Runner } from '@overlap/runner';
-import type { AgentParameter } from '@overlap/shared';
+import type { AgentComparison, AgentParameter } from '@overlap/shared';
 
 /** Names of the numeric parameters an example may take. */
 export type ExampleParameterName = 'limit' | 'timeoutMs' | 'count';
@@ -74,6 +74,8 @@ export interface Example {
   /** What it shows, in a sentence or two. */
   readonly description: string;
   readonly parameters: readonly ExampleParameter[];
+  /** One-click comparisons the dashboard's page offers: two runs of it (or two of its agents) side by side. */
+  readonly comparisons: readonly AgentComparison[];
   /**
    * Runs the example's agents one after another and resolves with each run's output or error (a failed
    * agent run does not reject). Rejects with `ExampleParameterError` when a parameter is unknown or out

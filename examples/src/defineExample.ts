@@ -1,5 +1,6 @@
 import { InvalidOptionError, type Runner } from '@overlap/runner';
 import { readAgentDescriptors } from '@overlap/shared';
+import type { AgentComparison } from '@overlap/shared';
 import type { Example, ExampleEnvironment, ExampleParameter, ExampleParameterName, ExampleRunResult } from './Example.js';
 import { ExampleSession } from './ExampleSession.js';
 import { resolveParameters } from './resolveParameters.js';
@@ -10,6 +11,11 @@ export interface ExampleDefinition<P extends ExampleParameterName> {
   readonly title: string;
   readonly description: string;
   readonly parameters: readonly (ExampleParameter & { readonly name: P })[];
+  /**
+   * Comparisons worth one click on the dashboard's page (checked as the agent offer checks them).
+   * @defaultValue none
+   */
+  readonly comparisons?: readonly AgentComparison[];
   /** Builds this run's gates and tools from `values` and runs the agents through `session`. */
   run(session: ExampleSession, values: Readonly<Record<P, number>>): Promise<void>;
 }
@@ -31,13 +37,14 @@ export interface ExampleDefinition<P extends ExampleParameterName> {
  * ```
  */
 export function defineExample<P extends ExampleParameterName>(definition: ExampleDefinition<P>): Example {
-  const offer = readAgentDescriptors([{ name: definition.name, parameters: definition.parameters }]);
+  const offer = readAgentDescriptors([{ name: definition.name, parameters: definition.parameters, comparisons: definition.comparisons ?? [] }]);
   if (!offer.ok) throw new InvalidOptionError(`defineExample(${definition.name})${offer.path.replace(/^agents\[0\]/, '')}`, offer.expected, offer.received);
   return Object.freeze({
     name: definition.name,
     title: definition.title,
     description: definition.description,
     parameters: Object.freeze(definition.parameters.map((p) => Object.freeze({ ...p }))),
+    comparisons: Object.freeze(offer.value[0]!.comparisons ?? []),
     async run(env: ExampleEnvironment, params?: Readonly<Record<string, unknown>>): Promise<ExampleRunResult> {
       checkEnvironment(env);
       const values = resolveParameters<P>(definition.name, definition.parameters, params);

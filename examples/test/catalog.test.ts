@@ -21,6 +21,15 @@ describe('catalog', () => {
     expect(Object.isFrozen(examples)).toBe(true);
   });
 
+  it('examples - offer the seed\'s exercises as one-click comparisons, A the baseline', () => {
+    const offered = Object.fromEntries(examples.filter((e) => e.comparisons.length > 0).map((e) => [e.name, e.comparisons]));
+    expect(offered).toEqual({
+      'knowledge-base': [{ title: 'sequential vs concurrent', a: { label: 'sequential', agentName: 'knowledge_base_agent_sequential' }, b: { label: 'concurrent', agentName: 'knowledge_base_agent' } }],
+      burst: [{ title: 'limit 3 vs 6', a: { label: 'limit 3', params: { limit: 3 } }, b: { label: 'limit 6', params: { limit: 6 } } }],
+      'flaky-retrieval': [{ title: 'without and with its timeout', a: { label: 'no timeout', params: { timeoutMs: 0 } }, b: { label: 'timeout 800 ms', params: { timeoutMs: 800 } } }],
+    });
+  });
+
   it('examples - each runs to completion with its default parameters, leaving no span open and no request in flight', async () => {
     const upstream = await startUpstream({ latencyScale: 0.1 });
     const { runner, recorder } = tracedRunner();

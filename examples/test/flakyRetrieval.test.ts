@@ -52,4 +52,20 @@ describe('flaky-retrieval example', () => {
     for (const s of [faq, vectors, tickets]) expect(endsBefore(s, chat)).toBe(true);
     expect(recorder.open.size).toBe(0);
   }, 15_000);
+
+  it('run() - with timeoutMs 0 nothing cuts the hung database short: the run waits for it until its 5 s deadline fails it', async () => {
+    const upstream = await startUpstream({ latencyScale: 0.2 });
+    const { runner, recorder } = tracedRunner();
+    const result = await findExample('flaky-retrieval')!.run({ runner, upstreamUrl: upstream.url }, { timeoutMs: 0 });
+    const [run] = result.runs;
+    expect(run).toMatchObject({ agent: 'retrieval_agent', label: 'retries, no timeout', error: { code: 'OVERLAP_DEADLINE_EXCEEDED' } });
+    expect(run!.durationMs).toBeGreaterThanOrEqual(4_900);
+    const trace = Trace.of(recorder, run!.traceId);
+    const tickets = trace.one('execute_tool query_tickets_db');
+    expect(tickets.attributes[OverlapAttributes.TIMEOUT_MS]).toBeUndefined();
+    expect(tickets.attributes[OverlapAttributes.OUTCOME]).not.toBe('ok');
+    // No answer came: past the deadline, the model call (if the agent got to it) did not succeed.
+    expect(trace.named('chat upstream-general').every((span) => span.attributes[OverlapAttributes.OUTCOME] !== 'ok')).toBe(true);
+    await vi.waitFor(() => expect(upstream.stats.endpoint('database')).toMatchObject({ hung: 1, inFlight: 0 }));
+  }, 15_000);
 });

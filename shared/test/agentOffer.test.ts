@@ -65,4 +65,22 @@ describe('readRunnerRegistration()', () => {
     expect(readAgentDescriptors([{ name: 'burst', parameters: [limit] }]).ok).toBe(true);
     expect(readAgentDescriptors([{ name: 'burst', parameters: [{ ...limit, default: 0 }] }])).toMatchObject({ ok: false, path: 'agents[0].parameters[0].default', received: 0 });
   });
+
+  it('readAgentDescriptors() - reads one-click comparisons, whose runs may only give the agent\'s own parameters, in range', () => {
+    const comparisons = [
+      { title: 'limit 3 vs 6', a: { label: 'limit 3', params: { limit: 3 } }, b: { label: 'limit 6', params: { limit: 6 } } },
+      { title: 'sequential vs concurrent', a: { label: 'sequential', agentName: 'kb_sequential' }, b: { label: 'concurrent', agentName: 'kb' } },
+    ];
+    const reading = readAgentDescriptors([{ name: 'burst', parameters: [limit], comparisons }]);
+    expect(reading).toEqual({ ok: true, value: [{ name: 'burst', parameters: [{ ...limit }], comparisons }] });
+    const bad = (value: unknown): string => {
+      const result = readAgentDescriptors([{ name: 'burst', parameters: [limit], comparisons: [value] }]);
+      return result.ok ? 'ok' : result.message;
+    };
+    expect(bad({ title: 't', a: { label: 'a', params: { limit: 99 } }, b: { label: 'b' } })).toBe('agents[0].comparisons[0].a.params.limit: expected an integer from 1 to 30, received 99');
+    expect(bad({ title: 't', a: { label: 'a' }, b: { label: 'b', params: { count: 2 } } })).toBe('agents[0].comparisons[0].b.params.count: expected no such field (known: limit), received "count"');
+    expect(bad({ title: '', a: { label: 'a' }, b: { label: 'b' } })).toBe('agents[0].comparisons[0].title: expected a string of 1 to 128 characters, received ""');
+    expect(bad({ title: 't', a: { label: 'a' } })).toBe('agents[0].comparisons[0].b: expected an object, received undefined');
+    expect(readAgentDescriptors([{ name: 'burst', parameters: [], comparisons: Array.from({ length: 11 }, () => comparisons[1]) }])).toMatchObject({ ok: false, path: 'agents[0].comparisons' });
+  });
 });

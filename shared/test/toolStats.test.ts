@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { callFigures } from '../src/trace/callFigures.js';
 import { GenAiAttributes } from '../src/attributes.js';
 import { percentile } from '../src/trace/percentiles.js';
-import { toolStats } from '../src/trace/toolStats.js';
+import { toolStats, toolStatsOfCalls } from '../src/trace/toolStats.js';
+import { cleanTraceArbitrary } from './traceArbitrary.js';
 import { span, toolCall } from './spanBuilders.js';
 
 describe('toolStats()', () => {
@@ -40,5 +43,28 @@ describe('toolStats()', () => {
   it('toolStats() - gives an empty list when there are no ended calls', () => {
     expect(toolStats([])).toEqual([]);
     expect(toolStats([toolCall({ id: 'live', start: 0 }), span({ id: 'plain', start: 0, end: 1 })])).toEqual([]);
+  });
+
+  it('toolStatsOfCalls() - over the spans\' call figures equals toolStats() over the spans', () => {
+    fc.assert(
+      fc.property(cleanTraceArbitrary, (spans) => {
+        const calls = spans.map(callFigures).filter((call) => call !== undefined);
+        expect(toolStatsOfCalls(calls)).toEqual(toolStats(spans));
+        expect(calls).toHaveLength(spans.filter((s) => s.endTimeUnixNano !== undefined && ['execute_tool', 'chat'].includes(String(s.attributes[GenAiAttributes.OPERATION_NAME]))).length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('callFigures() - reads a call\'s tool, duration, queue wait and outcome, and nothing of other spans', () => {
+    expect(callFigures(toolCall({ id: 'c', tool: 'search', start: 10, end: 35, outcome: 'timeout', queueWaitMs: 4 }))).toEqual({
+      tool: 'search',
+      operation: 'execute_tool',
+      durationMs: 25,
+      queueWaitMs: 4,
+      outcome: 'timeout',
+    });
+    expect(callFigures(toolCall({ id: 'live', tool: 'search', start: 0 }))).toBeUndefined();
+    expect(callFigures(span({ id: 'plain', start: 0, end: 1 }))).toBeUndefined();
   });
 });

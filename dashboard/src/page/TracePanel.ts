@@ -33,6 +33,8 @@ export interface TracePanelDeps {
   readonly analysisWorkerUrl?: URL | undefined;
   /** Called when the per-tool figures of the selected trace change (the page decides whether to show them). */
   readonly onTraceTools?: (analysis: TraceAnalysis) => void;
+  /** Called when the user pins a span's details, or unpins them (the page puts the span in its URL). */
+  readonly onPinChange?: (spanId: string | undefined) => void;
 }
 
 /** Least time between two analyses of a trace, scaled by its size so large traces are not analysed on every span. */
@@ -92,7 +94,10 @@ export class TracePanel {
 
   constructor(elements: TracePanelElements, private readonly deps: TracePanelDeps) {
     this.headline = new TraceHeadline(elements.headline);
-    this.details = new SpanDetailsPanel(elements.details, () => this.waterfall.setPinned(undefined));
+    this.details = new SpanDetailsPanel(elements.details, () => {
+      this.waterfall.setPinned(undefined);
+      this.deps.onPinChange?.(undefined);
+    });
     this.waterfall = new WaterfallView(elements.waterfall, {
       onHover: (row) => {
         if (row !== undefined) this.details.show(row, this.model.span(row.spanId), this.model.startMs, false);
@@ -121,6 +126,11 @@ export class TracePanel {
     return this.traceId;
   }
 
+  /** The span whose details are pinned. */
+  get pinnedSpan(): string | undefined {
+    return this.details.pinned;
+  }
+
   /** The waterfall (for the test hook). */
   get view(): WaterfallView {
     return this.waterfall;
@@ -131,8 +141,11 @@ export class TracePanel {
     return this.tools;
   }
 
-  /** Selects a trace: watches it, draws it, analyses it. */
-  async open(traceId: string, summary: TraceSummary | undefined): Promise<void> {
+  /**
+   * Selects a trace: watches it, draws it, analyses it. With `pinSpanId`, that span's details are pinned
+   * once it is drawn (a link to a span shows what was seen).
+   */
+  async open(traceId: string, summary: TraceSummary | undefined, pinSpanId?: string): Promise<void> {
     const requestedAt = performance.now();
     if (this.traceId !== undefined && this.traceId !== traceId) this.deps.live.unwatch(this.traceId);
     const seq = ++this.openSeq;
@@ -162,7 +175,9 @@ export class TracePanel {
     }
     if (!ack.found) {
       this.evicted = true;
-      this.waterfall.setEmpty('This trace is no longer in the server\'s store.');
+      const message = `Trace ${traceId} not found (evicted or never received).`;
+      this.headline.clear(message);
+      this.waterfall.setEmpty(message);
       return;
     }
     const dataAt = performance.now();
@@ -170,6 +185,7 @@ export class TracePanel {
     this.loaded = true;
     if (ack.spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
     this.showRows();
+    if (pinSpanId !== undefined) this.pinSpan(pinSpanId);
     this.waterfall.draw(Date.now());
     const computedAt = performance.now();
     this.afterFrame(() => {
@@ -183,9 +199,26 @@ export class TracePanel {
     });
   }
 
-  /** Watches the selected trace again (after the socket reconnected). */
+  /** Watches the selected trace again (after the socket reconnected), keeping the pinned span. */
   reopen(): void {
-    if (this.traceId !== undefined) void this.open(this.traceId, this.listSummary);
+    if (this.traceId !== undefined) void this.open(this.traceId, this.listSummary, this.details.pinned);
+  }
+
+  /**
+   * Pins a span's details and brings its row into view (a span in the URL); unpins with `undefined`.
+   * Does nothing when the span is not in the drawn trace.
+   */
+  pinSpan(spanId: string | undefined): void {
+    if (spanId === undefined) {
+      this.details.unpin();
+      return;
+    }
+    const row = this.model.row(spanId);
+    if (row === undefined || this.details.pinned === spanId) return;
+    this.details.show(row, this.model.span(spanId), this.model.startMs, true);
+    this.waterfall.setPinned(spanId);
+    const index = this.rows.findIndex((candidate) => candidate.spanId === spanId);
+    if (index >= 0) this.waterfall.scrollToRow(index);
   }
 
   /** New and updated spans of a watched trace (the `spans` event). */
@@ -250,6 +283,7 @@ export class TracePanel {
     }
     this.details.show(row, this.model.span(row.spanId), this.model.startMs, true);
     this.waterfall.setPinned(row.spanId);
+    this.deps.onPinChange?.(row.spanId);
   }
 
   private requestFrame(): void {

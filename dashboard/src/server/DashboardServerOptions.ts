@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, InvalidOptionError, validateOption } from '@overlap/shared';
-import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
+import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
 
 /** Default of {@link DashboardServerOptions.host}: loopback only, so nothing is exposed by accident. */
 export const DEFAULT_HOST = DEFAULT_DASHBOARD_HOST;
@@ -30,15 +30,27 @@ export interface DashboardServerOptions {
    */
   port?: number;
   /**
-   * Most spans kept in memory; the least recently active whole traces are evicted past it.
-   * @defaultValue 200000
+   * An SQLite file that keeps every span (through `node:sqlite`, in WAL mode), so traces survive a
+   * restart; created when missing. Without it, traces are kept in memory only.
+   * @defaultValue none (in memory)
+   */
+  db?: string;
+  /**
+   * Most spans kept; the least recently active whole traces are evicted past it. `Infinity` for no bound.
+   * @defaultValue 200000 in memory; `Infinity` with {@link db}
    */
   maxSpans?: number;
   /**
-   * Most traces kept in memory; the least recently active are evicted past it.
-   * @defaultValue 2000
+   * Most traces kept; the least recently active are evicted past it (`--retention N`). `Infinity` for no bound.
+   * @defaultValue 2000 in memory; `Infinity` with {@link db}
    */
   maxTraces?: number;
+  /**
+   * Longest a trace is kept after it last changed, in milliseconds (`--retention 7d`); older traces are
+   * evicted, least recently active first, as spans arrive and once a minute.
+   * @defaultValue `Infinity` (no age limit)
+   */
+  maxAgeMs?: number;
   /**
    * Largest request body accepted, in MiB, both as received and after gzip inflation (413 past it).
    * Also the largest socket.io message.
@@ -85,10 +97,10 @@ export interface DashboardServerOptions {
 }
 
 /** {@link DashboardServerOptions} with every default applied. */
-export type ResolvedDashboardServerOptions = Required<Omit<DashboardServerOptions, 'token'>> & { token: string | undefined };
+export type ResolvedDashboardServerOptions = Required<Omit<DashboardServerOptions, 'token' | 'db'>> & { token: string | undefined; db: string | undefined };
 
 const KNOWN_OPTIONS = [
-  'host', 'port', 'maxSpans', 'maxTraces', 'maxBodyMb', 'token', 'pageDir', 'tracesIntervalMs', 'forward', 'forwardBufferMb',
+  'host', 'port', 'db', 'maxSpans', 'maxTraces', 'maxAgeMs', 'maxBodyMb', 'token', 'pageDir', 'tracesIntervalMs', 'forward', 'forwardBufferMb',
   'runRequestTimeoutMs', 'spansIntervalMs',
 ] as const satisfies ReadonlyArray<keyof DashboardServerOptions>;
 
@@ -111,12 +123,16 @@ export function resolveDashboardOptions(options: DashboardServerOptions = {}): R
     KNOWN_OPTIONS,
   ) as DashboardServerOptions;
   const forward = given.forward ?? [];
+  const db = given.db === undefined ? undefined : validateOption.nonEmptyString('db', given.db);
+  const unbounded = db !== undefined;
   if (!Array.isArray(forward)) throw new InvalidOptionError('forward', 'an array of http(s) URLs', forward);
   return {
     host: validateOption.nonEmptyString('host', given.host ?? DEFAULT_HOST),
     port: validateOption.integer('port', given.port ?? DEFAULT_PORT, 0, 65_535),
-    maxSpans: validateOption.integer('maxSpans', given.maxSpans ?? DEFAULT_MAX_SPANS, 1),
-    maxTraces: validateOption.integer('maxTraces', given.maxTraces ?? DEFAULT_MAX_TRACES, 1),
+    db,
+    maxSpans: validateOption.integerOrInfinity('maxSpans', given.maxSpans ?? (unbounded ? Number.POSITIVE_INFINITY : DEFAULT_MAX_SPANS), 1),
+    maxTraces: validateOption.integerOrInfinity('maxTraces', given.maxTraces ?? (unbounded ? Number.POSITIVE_INFINITY : DEFAULT_MAX_TRACES), 1),
+    maxAgeMs: validateOption.durationOrInfinity('maxAgeMs', given.maxAgeMs ?? Number.POSITIVE_INFINITY),
     maxBodyMb: validateOption.positive('maxBodyMb', given.maxBodyMb ?? DEFAULT_MAX_BODY_MB, 1024),
     token: given.token === undefined ? undefined : validateOption.nonEmptyString('token', given.token),
     pageDir: validateOption.nonEmptyString('pageDir', given.pageDir ?? fileURLToPath(new URL('../../dist/page/', import.meta.url))),

@@ -12,10 +12,15 @@ import { DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT } from './DashboardServ
 import { createDashboardServer } from './createDashboardServer.js';
 import type { DashboardServer } from './createDashboardServer.js';
 import { describeValue, isInvalidOptionError } from '@overlap/shared';
-import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/TraceStore.js';
+import { parseRetention } from './retentionFlag.js';
+import type { Retention } from './retentionFlag.js';
+import { isStoreCorruptError } from './store/errors/StoreCorruptError.js';
+import { isStoreOpenError } from './store/errors/StoreOpenError.js';
+import { isStoreVersionError } from './store/errors/StoreVersionError.js';
+import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
 
 const EXIT_USAGE = 2;
-const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', maxSpans: '--max-spans', maxTraces: '--max-traces', maxBodyMb: '--max-body-mb', token: '--token', forward: '--forward' };
+const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', db: '--db', maxSpans: '--max-spans', maxTraces: '--max-traces', maxAgeMs: '--retention', maxBodyMb: '--max-body-mb', token: '--token', forward: '--forward' };
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a non-negative integer.');
@@ -28,13 +33,27 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function retention(value: string): Retention {
+  try {
+    return parseRetention(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function buildProgram(): Command {
   return new Command('overlap-dashboard')
     .description('Live waterfall charts of OpenTelemetry traces: OTLP/HTTP ingest at /v1/traces, a REST API under /api, the page at /.')
     .addOption(new Option('--host <host>', 'interface to listen on').env('OVERLAP_DASHBOARD_HOST').default(DEFAULT_HOST))
     .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').env('OVERLAP_DASHBOARD_PORT').default(DEFAULT_PORT).argParser(integer))
-    .addOption(new Option('--max-spans <count>', 'most spans kept in memory').default(DEFAULT_MAX_SPANS).argParser(integer))
-    .addOption(new Option('--max-traces <count>', 'most traces kept in memory').default(DEFAULT_MAX_TRACES).argParser(integer))
+    .addOption(new Option('--db <file>', 'keep every span in this SQLite file (WAL mode), so traces survive a restart (default: in memory only)').env('OVERLAP_DASHBOARD_DB'))
+    .addOption(
+      new Option('--retention <bound>', 'evict the least recently active traces past a count and/or an age: 10000, 7d, 10000,7d (default: none with --db)')
+        .env('OVERLAP_DASHBOARD_RETENTION')
+        .argParser(retention),
+    )
+    .addOption(new Option('--max-spans <count>', `most spans kept (default: ${DEFAULT_MAX_SPANS} in memory, unbounded with --db)`).argParser(integer))
+    .addOption(new Option('--max-traces <count>', `most traces kept (default: ${DEFAULT_MAX_TRACES} in memory, unbounded with --db)`).argParser(integer))
     .addOption(new Option('--max-body-mb <mib>', 'largest request body, received or inflated, in MiB').default(DEFAULT_MAX_BODY_MB).argParser(positiveNumber))
     .addOption(
       new Option('--forward <url>', 'also send everything ingested to this OTLP/HTTP traces URL, such as Jaeger\'s (repeatable)')
@@ -59,16 +78,35 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
-  const flags = program.opts<{ host: string; port: number; maxSpans: number; maxTraces: number; maxBodyMb: number; token?: string; forward?: string[] }>();
+  const flags = program.opts<{ host: string; port: number; db?: string; retention?: Retention; maxSpans?: number; maxTraces?: number; maxBodyMb: number; token?: string; forward?: string[] }>();
+  if (flags.retention?.maxTraces !== undefined && flags.maxTraces !== undefined) {
+    process.stderr.write('overlap-dashboard: give a trace count in --retention or --max-traces, not both\n');
+    process.exit(EXIT_USAGE);
+  }
 
   let server: DashboardServer;
   try {
-    server = createDashboardServer({ host: flags.host, port: flags.port, maxSpans: flags.maxSpans, maxTraces: flags.maxTraces, maxBodyMb: flags.maxBodyMb, token: flags.token, forward: flags.forward ?? [] });
+    server = createDashboardServer({
+      host: flags.host,
+      port: flags.port,
+      db: flags.db,
+      maxSpans: flags.maxSpans,
+      maxTraces: flags.retention?.maxTraces ?? flags.maxTraces,
+      maxAgeMs: flags.retention?.maxAgeMs,
+      maxBodyMb: flags.maxBodyMb,
+      token: flags.token,
+      forward: flags.forward ?? [],
+    });
   } catch (error) {
     if (isInvalidOptionError(error)) {
       const flag = FLAG_OF_OPTION[error.option.split(/[.[]/)[0]!] ?? error.option;
       process.stderr.write(`overlap-dashboard: invalid ${flag}: expected ${error.expected}, received ${describeValue(error.received)}\n`);
       process.exit(EXIT_USAGE);
+    }
+    // The file named by --db cannot be used: say why; it was not written to.
+    if (isStoreOpenError(error) || isStoreCorruptError(error) || isStoreVersionError(error)) {
+      process.stderr.write(`overlap-dashboard: ${error.message}\n`);
+      process.exit(1);
     }
     throw error;
   }
@@ -83,6 +121,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   process.stdout.write(`Overlap dashboard listening on ${address.url}\n`);
   process.stdout.write(`OTLP/HTTP traces: ${address.url}v1/traces${flags.token === undefined ? '' : ' (token required)'}\n`);
+  if (flags.db !== undefined) process.stdout.write(`Traces kept in ${flags.db} (${server.store.traceCount} stored)\n`);
   for (const target of flags.forward ?? []) process.stdout.write(`Forwarding traces to ${target}\n`);
 
   let stopping = false;

@@ -8,11 +8,12 @@ import type { PageToServerEvents, ServerToPageEvents, TraceStoreStats } from '@o
 import { resolveDashboardOptions } from './DashboardServerOptions.js';
 import type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
 import { TraceSummaries } from './api/TraceSummaries.js';
+import { compareRoutes } from './api/compareRoutes.js';
 import { exportRoutes } from './api/exportRoutes.js';
 import { traceRoutes } from './api/traceRoutes.js';
 import { requireHttpToken, requireSocketToken } from './auth/tokenAuth.js';
 import { jsonErrorHandler, jsonNotFound, sendJsonError } from './http/jsonErrors.js';
-import { pageRoutes } from './http/pageRoutes.js';
+import { isPageRequest, pageRoutes } from './http/pageRoutes.js';
 import { otlpHttpRouter } from './ingest/otlpHttp.js';
 import type { OtlpIngestCounters } from './ingest/otlpHttp.js';
 import { RpcCode, otlpEncodingOf, sendRpcStatus } from './ingest/rpcStatus.js';
@@ -23,7 +24,9 @@ import { agentRoutes } from './api/agentRoutes.js';
 import { forwardRoutes } from './api/forwardRoutes.js';
 import { OtlpForwarder, type ForwardTargetStats } from './forward/OtlpForwarder.js';
 import { RunnerRegistry } from './runners/RunnerRegistry.js';
-import { TraceStore } from './store/TraceStore.js';
+import { MemoryTraceStore } from './store/MemoryTraceStore.js';
+import { SqliteTraceStore } from './store/SqliteTraceStore.js';
+import type { TraceStore } from './store/TraceStore.js';
 
 /** Where a started server listens. */
 export interface DashboardAddress {
@@ -53,7 +56,7 @@ export interface DashboardServer {
   readonly httpServer: HttpServer;
   /** The socket.io server: page clients on `/`, runners on `/runners`. */
   readonly io: DashboardIo;
-  /** The trace store. */
+  /** The trace store: a `MemoryTraceStore`, or a `SqliteTraceStore` with `db`. */
   readonly store: TraceStore;
   /** Runner processes connected to `/runners` and the agents they offer. */
   readonly runners: RunnerRegistry;
@@ -70,9 +73,10 @@ export interface DashboardServer {
 /**
  * Builds the dashboard's server without starting it: OTLP/HTTP ingest at `POST /v1/traces`, the REST
  * API under `/api`, `GET /healthz`, the browser page at `/`, and the live socket.io channel, all on one
- * HTTP server and one {@link TraceStore}.
+ * HTTP server and one {@link TraceStore} (in memory, or in the SQLite file `db`).
  *
  * @throws {@link InvalidOptionError} naming the first bad option.
+ * @throws {@link StoreOpenError}, {@link StoreCorruptError} or {@link StoreVersionError} when `db` cannot be used.
  *
  * @example
  * ```ts
@@ -85,7 +89,19 @@ export interface DashboardServer {
 export function createDashboardServer(options: DashboardServerOptions = {}): DashboardServer {
   const resolved = resolveDashboardOptions(options);
   const maxBodyBytes = Math.floor(resolved.maxBodyMb * 1024 * 1024);
-  const store = new TraceStore({ maxSpans: resolved.maxSpans, maxTraces: resolved.maxTraces });
+  const limits = { maxSpans: resolved.maxSpans, maxTraces: resolved.maxTraces, maxAgeMs: resolved.maxAgeMs };
+  const store: TraceStore = resolved.db === undefined ? new MemoryTraceStore(limits) : new SqliteTraceStore({ path: resolved.db, ...limits });
+  // Traces age out even when no span arrives.
+  const evictExpired = (): void => {
+    try {
+      store.evictExpired();
+    } catch (error) {
+      // A failing store (a file whose disk is full) is reported by ingest too; the timer keeps the server up.
+      console.error('overlap-dashboard: could not evict expired traces', error);
+    }
+  };
+  const expiryTimer = resolved.maxAgeMs === Number.POSITIVE_INFINITY ? undefined : setInterval(evictExpired, expiryIntervalMs(resolved.maxAgeMs));
+  expiryTimer?.unref();
   const summaries = new TraceSummaries(store);
   const counters: OtlpIngestCounters = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
   const startedAt = Date.now();
@@ -101,7 +117,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     });
     // The page itself holds no data (it asks the API, with the token, for everything), so a browser can
     // load it and its scripts; every route that answers with data still needs the token.
-    app.use((req, res, next) => (isPageFile(req.method, req.path) ? next() : requireToken(req, res, next)));
+    app.use((req, res, next) => (isPageRequest(req.method, req.path) ? next() : requireToken(req, res, next)));
   }
   app.use(
     otlpHttpRouter(store, { maxBodyBytes, ...(forwarder.enabled ? { onIngest: (body, encoding) => forwarder.forward(body, encoding) } : {}) }, counters),
@@ -118,6 +134,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     res.json(body);
   });
   app.use('/api', traceRoutes(store, summaries));
+  app.use('/api', compareRoutes(store));
   app.use('/api', exportRoutes(store, { maxBodyBytes }));
   app.use('/api', forwardRoutes(store, forwarder));
   app.use('/api', agentRoutes({ list: () => runners.list(), requestRun: (request) => runners.requestRun(request, resolved.runRequestTimeoutMs) }));
@@ -165,17 +182,23 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
         stopAgentEvents();
         forwarder.close();
         summaries.dispose();
+        if (expiryTimer !== undefined) clearInterval(expiryTimer);
+        const closeStore = (): void => {
+          store.close();
+          resolve();
+        };
         // io.close() disconnects every socket and closes the HTTP server; idle keep-alive connections are ended too.
-        void io.close(() => resolve());
+        void io.close(() => closeStore());
         httpServer.closeAllConnections();
-        if (!httpServer.listening) resolve();
+        if (!httpServer.listening) closeStore();
       });
       return closing;
     },
   };
 }
 
-/** `GET /` and the page's static assets. */
-function isPageFile(method: string, path: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && (path === '/' || path.startsWith('/assets/'));
+/** How often traces past `maxAgeMs` are looked for: a tenth of the age, between 1 s and 1 min. */
+function expiryIntervalMs(maxAgeMs: number): number {
+  return Math.min(60_000, Math.max(1_000, maxAgeMs / 10));
 }
+

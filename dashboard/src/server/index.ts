@@ -1,5 +1,5 @@
 /**
- * `@overlap/dashboard`: the dashboard's server. OTLP/HTTP trace ingest, an in-memory trace store, a REST
+ * `@overlap/dashboard`: the dashboard's server. OTLP/HTTP trace ingest, a trace store (in memory, or in an SQLite file), a REST
  * API, a live socket.io channel and the browser page, built by {@link createDashboardServer}. The REST
  * bodies, the live channel's events and the agent offer are defined in `@overlap/shared`.
  *
@@ -16,16 +16,27 @@ export {
   resolveDashboardOptions,
 } from './DashboardServerOptions.js';
 export type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
-export { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, TraceStore } from './store/TraceStore.js';
+export { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
+export { MemoryTraceStore } from './store/MemoryTraceStore.js';
+export type { MemoryTraceStoreOptions } from './store/MemoryTraceStore.js';
+export { SqliteTraceStore } from './store/SqliteTraceStore.js';
+export type { SqliteTraceStoreOptions } from './store/SqliteTraceStore.js';
+export { STORE_MIGRATIONS, STORE_SCHEMA_VERSION } from './store/sqliteSchema.js';
+export type { StoreMigration } from './store/sqliteSchema.js';
+export { StoreCorruptError, isStoreCorruptError } from './store/errors/StoreCorruptError.js';
+export { StoreOpenError, isStoreOpenError } from './store/errors/StoreOpenError.js';
+export { StoreVersionError, isStoreVersionError } from './store/errors/StoreVersionError.js';
 export type {
+  CachedSummary,
   TraceChange,
   TraceFilter,
   TraceIdPage,
   TraceInfo,
   TraceKey,
+  TraceStore,
   TraceStoreAddResult,
   TraceStoreChange,
-  TraceStoreOptions,
+  TraceStoreLimits,
 } from './store/TraceStore.js';
 export { runnersNamespace } from './live/DashboardIo.js';
 export type { DashboardIo, PageSocket, PagesNamespace, RunnerSocket, RunnersNamespace } from './live/DashboardIo.js';

@@ -5,7 +5,7 @@ import type { SpanRecord } from '@overlap/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SpanSet } from '../../src/page/trace/SpanSet.js';
-import { TraceStore } from '../../src/server/index.js';
+import { MemoryTraceStore } from '../../src/server/index.js';
 import { msNanos, newSpanId, newTraceId, spanRecord } from '../server/helpers.js';
 
 const traceId = newTraceId();
@@ -34,7 +34,7 @@ describe('compareSpanVersions() in the dashboard', () => {
         const arrival = versions.map((v) => ({ v, key: seeds.next().value })).sort((a, b) => a.key - b.key).map(({ v }) => v);
         const assembled = assembleTrace(versions).spans.get(spanId);
 
-        const store = new TraceStore();
+        const store = new MemoryTraceStore();
         for (const version of arrival) store.add([version]);
         const stored = store.getSpans(traceId)?.find((s) => s.spanId === spanId);
 

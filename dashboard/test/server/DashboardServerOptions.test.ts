@@ -4,10 +4,15 @@ import { DEFAULT_HOST, DEFAULT_PORT, InvalidOptionError, createDashboardServer, 
 describe('resolveDashboardOptions()', () => {
   it('resolveDashboardOptions() - applies the documented defaults', () => {
     const options = resolveDashboardOptions({});
-    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, maxSpans: 200_000, maxTraces: 2000, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 50 });
+    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, db: undefined, maxSpans: 200_000, maxTraces: 2000, maxAgeMs: Infinity, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 50 });
     expect(DEFAULT_HOST).toBe('127.0.0.1');
     expect(DEFAULT_PORT).toBe(16700);
     expect(options.pageDir).toMatch(/dashboard[\\/]dist[\\/]page[\\/]?$/);
+  });
+
+  it('resolveDashboardOptions() - with a db file, keeps every trace unless bounded', () => {
+    expect(resolveDashboardOptions({ db: 'traces.db' })).toMatchObject({ db: 'traces.db', maxSpans: Infinity, maxTraces: Infinity, maxAgeMs: Infinity });
+    expect(resolveDashboardOptions({ db: 'traces.db', maxTraces: 10, maxAgeMs: 60_000 })).toMatchObject({ maxSpans: Infinity, maxTraces: 10, maxAgeMs: 60_000 });
   });
 
   it('resolveDashboardOptions() - treats undefined as not given', () => {
@@ -18,7 +23,9 @@ describe('resolveDashboardOptions()', () => {
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
       [{ port: 70_000 }, 'port', /^port: expected an integer from 0 to 65535, received 70000$/],
       [{ port: '80' }, 'port', /expected an integer from 0 to 65535, received "80"/],
-      [{ maxSpans: 0 }, 'maxSpans', /expected an integer >= 1, received 0/],
+      [{ maxSpans: 0 }, 'maxSpans', /expected an integer >= 1, or Infinity, received 0/],
+      [{ maxAgeMs: 0 }, 'maxAgeMs', /expected a number of milliseconds > 0, or Infinity, received 0/],
+      [{ db: '' }, 'db', /expected a non-empty string, received ""/],
       [{ maxTraces: 2.5 }, 'maxTraces', /expected an integer/],
       [{ maxBodyMb: -1 }, 'maxBodyMb', /expected a number > 0 and <= 1024, received -1/],
       [{ token: '' }, 'token', /expected a non-empty string/],

@@ -1,51 +1,32 @@
-import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli as run, startCli as start } from './cliProcess.js';
 
-const DASHBOARD_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
   // Tests the built CLI, so build it from the current sources first.
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: DASHBOARD_DIR, encoding: 'utf8' });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
+  const build = buildCli();
+  expect(build.ok, build.output).toBe(true);
 }, 180_000);
 
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const runCli = run;
 
 /** Starts the CLI and resolves once it prints its URL. */
-function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/)/.exec(output);
-      if (match?.[1] !== undefined) resolve({ child, url: match[1], exit });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code} before listening: ${output}`)));
-  });
+async function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+  const started = await start(args, env, children);
+  return { child: started.child, url: started.url, exit: started.exit.then(({ code }) => code) };
 }
 
 describe('overlap-dashboard CLI', () => {
   it('--help - prints the flags and exits 0', () => {
     const { status, stdout } = runCli(['--help']);
     expect(status).toBe(0);
-    for (const flag of ['--host', '--port', '--max-spans', '--max-traces', '--max-body-mb', '--token']) expect(stdout).toContain(flag);
+    for (const flag of ['--host', '--port', '--db', '--retention', '--max-spans', '--max-traces', '--max-body-mb', '--token']) expect(stdout).toContain(flag);
   });
 
   it('bad flags - print a clear message and exit 2', () => {
@@ -60,7 +41,7 @@ describe('overlap-dashboard CLI', () => {
     expect(outOfRange.stderr).toMatch(/invalid --port: expected an integer from 0 to 65535, received 70000/);
     const zero = runCli(['--max-spans', '0']);
     expect(zero.status).toBe(2);
-    expect(zero.stderr).toMatch(/invalid --max-spans: expected an integer >= 1, received 0/);
+    expect(zero.stderr).toMatch(/invalid --max-spans: expected an integer >= 1, or Infinity, received 0/);
     const badForward = runCli(['--forward', 'ftp://example.test/v1/traces']);
     expect(badForward.status).toBe(2);
     expect(badForward.stderr).toMatch(/invalid --forward: expected an http:\/\/ or https:\/\/ URL, received "ftp:/);

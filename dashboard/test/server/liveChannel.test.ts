@@ -88,6 +88,24 @@ describe('live channel', () => {
     expect(ack).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  it('/runners span-starts - answers a store that cannot take the spans with an error, and the server stays up', async () => {
+    const runner = open('runners');
+    await connected(runner);
+    const store = running.server.store;
+    const add = store.add.bind(store);
+    store.add = () => {
+      throw new Error('database or disk is full');
+    };
+    try {
+      const ack = await emitWithAck<SpanStartsAck>(runner, 'span-starts', spansToOtlp([inFlight(spanRecord({ traceId: newTraceId() }))]));
+      expect(ack).toEqual({ error: { code: 'store_failed', message: 'database or disk is full' } });
+    } finally {
+      store.add = add;
+    }
+    const later = spanRecord({ traceId: newTraceId() });
+    expect(await emitWithAck<SpanStartsAck>(runner, 'span-starts', spansToOtlp([inFlight(later)]))).toEqual({ accepted: 1, rejected: 0 });
+  });
+
   it('watch - answers with the whole trace, then streams its new and updated spans', async () => {
     const traceId = newTraceId();
     const first = spanRecord({ traceId, name: 'first' });

@@ -60,6 +60,7 @@ export const burstExample = defineExample({
     { name: 'limit', description: 'Permits of the orders-burst semaphore (calls at once)', default: 2, min: 1, max: 50 },
     { name: 'count', description: 'Order lookups in the burst', default: 30, min: 1, max: 200 },
   ],
+  comparisons: [{ title: 'limit 3 vs 6', a: { label: 'limit 3', params: { limit: 3 } }, b: { label: 'limit 6', params: { limit: 6 } } }],
   async run(session, { limit, count }) {
     const pool = session.semaphore('orders-burst', limit);
     const getOrder = orderTool({

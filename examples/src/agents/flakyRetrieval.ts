@@ -3,6 +3,8 @@
 // The tickets database hangs: its call times out (outcome `timeout`, and the aborted request closes its
 // socket at the upstream). `allSettled` lets the agent answer from whatever came back.
 // Waterfall: three overlapping lookups, a long FAQ bar with retries inside, the database bar cut at its timeout.
+// With `timeoutMs` 0 (no timeout) nothing cuts the database short: the run waits for it until its own
+// 5-second deadline ends it, and fails. Compared side by side, that is what the timeout saved.
 import { defineAgent } from '@overlap/runner';
 import { defineExample } from '../defineExample.js';
 import { faqTool } from '../tools/faqTool.js';
@@ -56,6 +58,9 @@ export function retrievalAgent(tools: RetrievalTools) {
   });
 }
 
+/** The run's own deadline: what ends a run whose tools have no timeout, while the database hangs. */
+const RUN_DEADLINE_MS = 5_000;
+
 /** The `flaky-retrieval` example. */
 export const flakyRetrievalExample = defineExample({
   name: 'flaky-retrieval',
@@ -63,15 +68,20 @@ export const flakyRetrievalExample = defineExample({
   description:
     'FAQ, vector store and database queried at once: the FAQ fails and is retried with back-off, ' +
     'the database hangs and times out, and the agent answers from what came back (allSettled).',
-  parameters: [{ name: 'timeoutMs', description: 'Timeout of each retrieval attempt, in milliseconds', default: 800, min: 50, max: 10_000 }],
-  async run(session, { timeoutMs }) {
+  parameters: [{ name: 'timeoutMs', description: 'Timeout of each retrieval attempt, in milliseconds; 0 for none (the run\'s 5 s deadline then ends it)', default: 800, min: 0, max: 10_000 }],
+  comparisons: [{ title: 'without and with its timeout', a: { label: 'no timeout', params: { timeoutMs: 0 } }, b: { label: 'timeout 800 ms', params: { timeoutMs: 800 } } }],
+  async run(session, { timeoutMs: givenTimeoutMs }) {
     const upstreamUrl = session.env.upstreamUrl;
+    const timeoutMs = givenTimeoutMs === 0 ? Number.POSITIVE_INFINITY : givenTimeoutMs;
     const tools: RetrievalTools = {
       searchFaq: faqTool({ upstreamUrl, timeoutMs, retry: { attempts: 4, baseDelayMs: 100, jitter: 'equal' } }),
       queryVectors: vectorStoreTool({ upstreamUrl, timeoutMs }),
       queryTickets: ticketsDbTool({ upstreamUrl, timeoutMs }),
       model: upstreamModel({ upstreamUrl, size: 'general' }),
     };
-    await session.runAgent(retrievalAgent(tools), { question: 'When will my refund arrive?', userId: 'u-7' }, { label: 'retries and a timeout' });
+    await session.runAgent(retrievalAgent(tools), { question: 'When will my refund arrive?', userId: 'u-7' }, {
+      label: givenTimeoutMs === 0 ? 'retries, no timeout' : 'retries and a timeout',
+      deadlineMs: RUN_DEADLINE_MS,
+    });
   },
 });

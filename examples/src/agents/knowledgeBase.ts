@@ -79,6 +79,13 @@ export const knowledgeBaseExample = defineExample({
     'search_kb and get_user_status at once then call_llm; the same with get_user_profile added (no longer); ' +
     'and the same agent awaiting each lookup in turn, so the waterfalls show what concurrency saved.',
   parameters: [{ name: 'timeoutMs', description: 'Timeout of each lookup, in milliseconds', default: 2000, min: 50, max: 10_000 }],
+  comparisons: [
+    {
+      title: 'sequential vs concurrent',
+      a: { label: 'sequential', agentName: AGENT_NAMES.sequential },
+      b: { label: 'concurrent', agentName: AGENT_NAMES.concurrent },
+    },
+  ],
   async run(session, { timeoutMs }) {
     const upstreamUrl = session.env.upstreamUrl;
     const tools: KbTools = {

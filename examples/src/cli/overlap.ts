@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `overlap` command line: run the example agents, start the demo, and move traces in and out of
- * the dashboard. Exit codes: 0 done, 1 the work failed, 2 bad flags or arguments.
+ * The `overlap` command line: run the example agents, start the demo, move traces in and out of the
+ * dashboard, and compare two runs. Exit codes: 0 done, 1 the work failed, 2 bad flags or arguments.
  *
  * @packageDocumentation
  */
@@ -12,6 +12,7 @@ import { startDemo } from '../demo/startDemo.js';
 import { createUpstream } from '../upstream/createUpstream.js';
 import { OPENAI_MODELS } from '../upstream/openai/openAiModels.js';
 import { UPSTREAM_PROFILES, upstreamProfile, type UpstreamProfile } from '../upstream/upstreamProfiles.js';
+import { compareCommand } from './compareCommand.js';
 import { defaultDashboardUrl } from './DashboardClient.js';
 import { exportCommand } from './exportCommand.js';
 import { formatTable } from './formatTable.js';
@@ -198,6 +199,18 @@ export function buildProgram(exit: (code: number) => void): Command {
       .argument('<file>', 'the file to import'),
   ).action(async (file: string, flags: { dashboard: string; token?: string }) => {
     await importCommand(file, { dashboard: flags.dashboard, ...(flags.token ? { token: flags.token } : {}) }, out);
+    exit(ExitCode.OK);
+  });
+
+  dashboardOptions(
+    program
+      .command('compare')
+      .description("two runs side by side: wall time, sum of calls, concurrency saved, queue time, retries, timeouts, critical path and per-tool p50/p95, with B's difference from A")
+      .argument('<a>', 'trace id of run A, the baseline')
+      .argument('<b>', 'trace id of run B')
+      .option('--json', "print the dashboard's GET /api/compare body instead of the table"),
+  ).action(async (a: string, b: string, flags: { dashboard: string; token?: string; json?: boolean }) => {
+    await compareCommand(a, b, { dashboard: flags.dashboard, ...(flags.token ? { token: flags.token } : {}), ...(flags.json ? { json: true } : {}) }, out);
     exit(ExitCode.OK);
   });
 

@@ -120,7 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   telemetry.dashboard?.offerAgents(
     'overlap-examples',
-    examples.map((e) => ({ name: e.name, title: e.title, description: e.description, parameters: e.parameters.map((p) => ({ ...p })) })),
+    examples.map((e) => ({ name: e.name, title: e.title, description: e.description, parameters: e.parameters.map((p) => ({ ...p })), comparisons: [...e.comparisons] })),
     (name, params, request) => {
       const example = findExample(name);
       if (example !== undefined) enqueue(example, params, 'requested from the page', request);

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDashboardServer, type DashboardServer } from '@overlap/dashboard';
-import { jaegerToSpans } from '@overlap/shared';
+import { comparisonTable, jaegerToSpans } from '@overlap/shared';
+import type { CompareResponse } from '@overlap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './cliProcess.js';
 
@@ -26,7 +27,7 @@ describe('overlap CLI', { timeout: 60_000 }, () => {
   it('overlap --help / run --help - list the commands and flags, exit 0', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['run', 'demo', 'export', 'import', 'list']) expect(help.stdout).toContain(command);
+    for (const command of ['run', 'demo', 'export', 'import', 'list', 'compare']) expect(help.stdout).toContain(command);
     const runHelp = await runCli(['run', '--help']);
     expect(runHelp.code).toBe(0);
     for (const flag of ['--limit', '--timeout', '--repeat', '--redis', '--dashboard']) expect(runHelp.stdout).toContain(flag);
@@ -117,5 +118,43 @@ describe('overlap CLI', { timeout: 60_000 }, () => {
     const missing = await runCli(['import', join(dir, 'nope.json'), '--dashboard', url]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
+  });
+
+  it('overlap compare - prints the page\'s comparison table of two runs; --json prints GET /api/compare as it is', async () => {
+    const url = await dashboard();
+    expect((await runCli(['run', 'knowledge-base', '--dashboard', url])).code).toBe(0);
+    const listed = (await (await fetch(`${url}api/traces?limit=10`)).json()) as { traces: Array<{ traceId: string; agentName?: string }> };
+    const idOf = (agent: string): string => listed.traces.find((trace) => trace.agentName === agent)!.traceId;
+    const [sequential, concurrent] = [idOf('knowledge_base_agent_sequential'), idOf('knowledge_base_agent')];
+    const api = (await (await fetch(`${url}api/compare?a=${sequential}&b=${concurrent}`)).json()) as CompareResponse;
+
+    const result = await runCli(['compare', sequential, concurrent, '--dashboard', url]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^A  ${sequential}  knowledge_base_agent_sequential, started .*Z, \\d+ spans$`));
+    expect(lines[1]).toMatch(new RegExp(`^B  ${concurrent}  knowledge_base_agent, started`));
+    // Every row of the table, cell for cell as comparisonTable() writes it (the page prints the same cells).
+    const table = comparisonTable(api);
+    for (const row of [...table.runRows, ...table.toolRows]) {
+      const printed = lines.find((line) => line.startsWith(`${row[0]!}  `) || line.startsWith(`${row[0]!} `));
+      expect(printed, row[0]).toBeDefined();
+      expect(printed!.trim().split(/\s{2,}/)).toEqual(row);
+    }
+    for (const label of ['wall time', 'sum of calls', 'concurrency saved', 'queue time', 'retries', 'timeouts', 'critical path', 'search_kb p95', 'get_user_status calls']) {
+      expect(result.stdout).toContain(label);
+    }
+    // Sequential to concurrent: the wall time fell.
+    expect(api.figures.wallMs.diff).toBeLessThan(0);
+
+    const json = await runCli(['compare', sequential, concurrent, '--json', '--dashboard', url]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(api);
+
+    const unknown = await runCli(['compare', sequential, 'ab'.repeat(16), '--dashboard', url]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`the dashboard answered 404: no trace b (${'ab'.repeat(16)}) in the store: evicted, or never received`);
+    const bad = await runCli(['compare', 'latest', concurrent, '--dashboard', url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('<a>: expected a trace id (32 hex characters), received "latest"');
   });
 });

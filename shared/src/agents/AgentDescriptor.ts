@@ -20,6 +20,31 @@ export interface AgentParameter {
   readonly max: number;
 }
 
+/** One side of an {@link AgentComparison}: a run of the agent, and which of its traces to compare. */
+export interface AgentComparisonRun {
+  /** What this side is, for people: `sequential`, `limit 3` (1 to 64 characters). */
+  readonly label: string;
+  /** Parameters of the run; missing ones take their defaults. Each must be one of the agent's, in range. */
+  readonly params?: Readonly<Record<string, number>>;
+  /**
+   * Which of the run's traces: the one whose root runs this `gen_ai.agent.name` (an example may run
+   * several agents in one run). Without it, the run's first trace.
+   */
+  readonly agentName?: string;
+}
+
+/**
+ * A comparison worth one click on the page: run the agent as `a` and as `b` (once, when both sides have
+ * the same parameters and differ only in `agentName`), then show the two traces side by side, `a` the
+ * baseline.
+ */
+export interface AgentComparison {
+  /** What it compares, such as `sequential vs concurrent` (1 to 128 characters). */
+  readonly title: string;
+  readonly a: AgentComparisonRun;
+  readonly b: AgentComparisonRun;
+}
+
 /** An agent a runner process offers to run when someone asks from the dashboard's page. */
 export interface AgentDescriptor {
   /** 1 to 128 characters: the name the run is asked for by. */
@@ -30,6 +55,8 @@ export interface AgentDescriptor {
   readonly description?: string;
   /** At most 20. */
   readonly parameters: readonly AgentParameter[];
+  /** One-click comparisons of two runs of it, at most 10. */
+  readonly comparisons?: readonly AgentComparison[];
 }
 
 /** What a runner process sends as `register` on the live channel. */

@@ -1,5 +1,6 @@
 import { describeValue } from '../describeValue.js';
-import type { AgentDescriptor, AgentParameter, RunnerRegistration } from './AgentDescriptor.js';
+import type { AgentComparison, AgentComparisonRun, AgentDescriptor, AgentParameter, RunnerRegistration } from './AgentDescriptor.js';
+import { resolveAgentParams } from './agentParams.js';
 
 /** What {@link readRunnerRegistration} and {@link readAgentDescriptors} found. */
 export type AgentOfferReading<T> =
@@ -46,7 +47,8 @@ export function readRunnerRegistration(payload: unknown): AgentOfferReading<Runn
 
 /**
  * Checks agent descriptors: at most 200 agents with distinct names; each a `name`, optional `title` and
- * `description`, and at most 20 integer `parameters` with distinct names and `min <= default <= max`.
+ * `description`, at most 20 integer `parameters` with distinct names and `min <= default <= max`, and at
+ * most 10 `comparisons` whose runs give only the agent's own parameters, in range.
  *
  * @example
  * ```ts
@@ -75,14 +77,37 @@ function descriptors(value: unknown, path: string): AgentDescriptor[] {
 }
 
 function descriptor(value: unknown, path: string): AgentDescriptor {
-  const o = record(value, path, ['name', 'title', 'description', 'parameters']);
+  const o = record(value, path, ['name', 'title', 'description', 'parameters', 'comparisons']);
   const parameters = array(o.parameters ?? [], `${path}.parameters`, 20).map((p, i) => parameter(p, `${path}.parameters[${i}]`));
   unique(parameters.map((p) => p.name), `${path}.parameters`, 'parameters with distinct names');
+  const comparisons = o.comparisons === undefined ? undefined : array(o.comparisons, `${path}.comparisons`, 10).map((c, i) => comparison(c, `${path}.comparisons[${i}]`, parameters));
   return {
     name: text(o.name, `${path}.name`, 1, 128),
     ...(o.title === undefined ? {} : { title: text(o.title, `${path}.title`, 0, 256) }),
     ...(o.description === undefined ? {} : { description: text(o.description, `${path}.description`, 0, 2000) }),
     parameters,
+    ...(comparisons === undefined ? {} : { comparisons }),
+  };
+}
+
+function comparison(value: unknown, path: string, parameters: readonly AgentParameter[]): AgentComparison {
+  const o = record(value, path, ['title', 'a', 'b']);
+  return { title: text(o.title, `${path}.title`, 1, 128), a: comparisonRun(o.a, `${path}.a`, parameters), b: comparisonRun(o.b, `${path}.b`, parameters) };
+}
+
+function comparisonRun(value: unknown, path: string, parameters: readonly AgentParameter[]): AgentComparisonRun {
+  const o = record(value, path, ['label', 'params', 'agentName']);
+  let params: Record<string, number> | undefined;
+  if (o.params !== undefined) {
+    const given = record(o.params, `${path}.params`, parameters.map((p) => p.name));
+    const resolved = resolveAgentParams(parameters, given);
+    if (!resolved.ok) throw new Problem(`${path}.params.${resolved.problem.parameter}`, resolved.problem.expected, resolved.problem.received);
+    params = Object.fromEntries(Object.keys(given).map((name) => [name, resolved.params[name]!]));
+  }
+  return {
+    label: text(o.label, `${path}.label`, 1, 64),
+    ...(params === undefined ? {} : { params }),
+    ...(o.agentName === undefined ? {} : { agentName: text(o.agentName, `${path}.agentName`, 1, 128) }),
   };
 }
 

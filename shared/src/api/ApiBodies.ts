@@ -6,6 +6,7 @@
  */
 import type { AgentDescriptor, ConnectedRunner } from '../agents/AgentDescriptor.js';
 import type { SpanRecord } from '../model.js';
+import type { TraceComparison } from '../trace/compareTraces.js';
 import type { ToolStats } from '../trace/toolStats.js';
 import type { TraceSummary } from '../trace/traceSummary.js';
 
@@ -27,9 +28,15 @@ export interface TraceStoreStats {
   readonly spans: number;
   /** Spans announced as started that have not ended yet. */
   readonly inFlightSpans: number;
-  readonly maxTraces: number;
-  readonly maxSpans: number;
-  /** Traces evicted (least recently active first) to stay within the limits, since start. */
+  /** Where the traces are kept: in memory (lost on restart), or in an SQLite file (`--db`). */
+  readonly storage: 'memory' | 'sqlite';
+  /** Most traces kept; `null` when unbounded. */
+  readonly maxTraces: number | null;
+  /** Most spans kept; `null` when unbounded. */
+  readonly maxSpans: number | null;
+  /** Longest a trace is kept after it last changed, in ms; `null` when unbounded. */
+  readonly maxAgeMs: number | null;
+  /** Traces evicted (least recently active first) to stay within the limits, since start (since the file was created, for a file). */
   readonly evictedTraces: number;
   /** Spans those evicted traces held. */
   readonly evictedSpans: number;
@@ -130,3 +137,10 @@ export interface RunAgentResponse {
   /** What the runner said when it accepted, if anything. */
   readonly detail?: string;
 }
+
+/**
+ * Body of `GET /api/compare?a=<traceId>&b=<traceId>`: `compareTraces` of the two stored traces, A the
+ * baseline. The page's comparison and `overlap compare` show exactly these figures. One-sided values are
+ * `null`; summaries leave out what they do not have (an `agentName` of a run that is not an agent's).
+ */
+export type CompareResponse = TraceComparison;

@@ -1,6 +1,7 @@
 export type {
   AgentsResponse,
   ApiErrorBody,
+  CompareResponse,
   ExportFormat,
   ForwardResponse,
   ImportResponse,

@@ -1,9 +1,8 @@
-import { Outcome, OverlapAttributes } from '../attributes.js';
-import { nanosToMs } from '../model.js';
+import { Outcome } from '../attributes.js';
 import type { SpanRecord } from '../model.js';
+import { callFiguresOfSpans } from './callFigures.js';
+import type { CallFigures } from './callFigures.js';
 import { percentile } from './percentiles.js';
-import { numberAttribute } from './spanAttributes.js';
-import { spanCall, spanOutcome, spanTokenUsage, wrapperCallSpanIds } from './spanRoles.js';
 
 /** Figures of one tool (or model) over many calls. Durations in ms; rates from 0 to 1. */
 export interface ToolStats {
@@ -39,11 +38,12 @@ interface Accumulator {
 }
 
 /**
- * Per-tool figures over any spans (one trace or many): for each tool or model, how many calls ended,
- * how often they failed or timed out, percentiles of their durations and queue waits, and the tokens
- * they used. Only call spans (see `spanCall`: the runner's, GenAI spans from any SDK, the AI SDK's) that
- * have ended are counted, and a call recorded twice, by a framework's span around the runner's, once
- * (see `wrapperCallSpanIds`). The result is sorted by operation, then tool name. The spans are not changed.
+ * Per-tool figures over any spans (one trace or many whole traces): for each tool or model, how many
+ * calls ended, how often they failed or timed out, percentiles of their durations and queue waits, and
+ * the tokens they used. Only call spans (see `spanCall`: the runner's, GenAI spans from any SDK, the AI
+ * SDK's) that have ended are counted, and a call recorded twice, by a framework's span around the
+ * runner's, once (see `callFiguresOfSpans`). The result is sorted by operation, then tool name. The spans
+ * are not changed.
  *
  * @example
  * ```ts
@@ -53,28 +53,33 @@ interface Accumulator {
  * ```
  */
 export function toolStats(spans: readonly SpanRecord[]): ToolStats[] {
+  return toolStatsOfCalls(callFiguresOfSpans(spans));
+}
+
+/**
+ * {@link toolStats} over calls already reduced to their {@link CallFigures}, as a store that keeps them
+ * beside its spans hands them over. `toolStatsOfCalls(callFiguresOfSpans(spans))` equals `toolStats(spans)`.
+ *
+ * @example
+ * ```ts
+ * toolStatsOfCalls([{ tool: 'search', operation: 'execute_tool', durationMs: 120, queueWaitMs: undefined, outcome: 'ok', inputTokens: undefined, outputTokens: undefined }]);
+ * ```
+ */
+export function toolStatsOfCalls(calls: Iterable<CallFigures>): ToolStats[] {
   const byTool = new Map<string, Accumulator>();
-  const wrappers = wrapperCallSpanIds(spans);
-  for (const span of spans) {
-    if (span.endTimeUnixNano === undefined || wrappers.has(span.spanId)) continue;
-    const call = spanCall(span);
-    if (call === undefined) continue;
-    const { operation, name: tool } = call;
-    const key = `${operation}\u0000${tool}`;
+  for (const call of calls) {
+    const key = `${call.operation}\u0000${call.tool}`;
     let accumulator = byTool.get(key);
     if (accumulator === undefined) {
-      accumulator = { tool, operation, durations: [], waits: [], errors: 0, timeouts: 0, inputTokens: 0, outputTokens: 0 };
+      accumulator = { tool: call.tool, operation: call.operation, durations: [], waits: [], errors: 0, timeouts: 0, inputTokens: 0, outputTokens: 0 };
       byTool.set(key, accumulator);
     }
-    const usage = spanTokenUsage(span);
-    accumulator.inputTokens += usage.inputTokens ?? 0;
-    accumulator.outputTokens += usage.outputTokens ?? 0;
-    accumulator.durations.push(Math.max(0, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)));
-    const waitMs = numberAttribute(span.attributes, OverlapAttributes.QUEUE_WAIT_MS);
-    if (waitMs !== undefined) accumulator.waits.push(waitMs);
-    const outcome = spanOutcome(span);
-    if (outcome === Outcome.ERROR) accumulator.errors += 1;
-    else if (outcome === Outcome.TIMEOUT) accumulator.timeouts += 1;
+    accumulator.durations.push(call.durationMs);
+    if (call.queueWaitMs !== undefined) accumulator.waits.push(call.queueWaitMs);
+    if (call.outcome === Outcome.ERROR) accumulator.errors += 1;
+    else if (call.outcome === Outcome.TIMEOUT) accumulator.timeouts += 1;
+    accumulator.inputTokens += call.inputTokens ?? 0;
+    accumulator.outputTokens += call.outputTokens ?? 0;
   }
   return [...byTool.keys()].sort().map((key) => {
     const { tool, operation, durations, waits, errors, timeouts, inputTokens, outputTokens } = byTool.get(key)!;

@@ -1,6 +1,7 @@
-import { AiSdkAttributes, GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents, Phase } from '../attributes.js';
+import { AiSdkAttributes, GenAiAttributes, GenAiOperations, Outcome, OverlapAttributes, OverlapEvents } from '../attributes.js';
 import type { SpanRecord } from '../model.js';
 import type { AssembledTrace, TraceNode } from './assembleTrace.js';
+import { callQueueMs } from './callQueueMs.js';
 import { numberAttribute, stringAttribute } from './spanAttributes.js';
 import { isCallSpan, spanCall, spanOutcome, spanPhase, spanTokenUsage, wrapperCallSpanIds } from './spanRoles.js';
 import { spanEndOrNowMs, traceEndOrNowMs } from './traceClock.js';
@@ -172,23 +173,14 @@ function agentNameOf(root: SpanRecord, isAgentRoot: boolean): string | undefined
 
 /**
  * A call's duration without its queue time and back-off waits: the time its attempts ran. Queue time is
- * the call's `overlap.queue.wait_ms`; a call without it (a sender that sets only the queue spans) still
- * had its queue spans' time in the queue, not running.
+ * {@link callQueueMs}; back-off waits are the delays of its `overlap.retry.backoff` events.
  */
 function callWorkMs(call: TraceNode, nowMs: number): number {
   const durationMs = spanEndOrNowMs(call, nowMs) - call.startMs;
-  const queuedMs = Math.max(0, numberAttribute(call.span.attributes, OverlapAttributes.QUEUE_WAIT_MS) ?? queueSpansMs(call, nowMs));
   let backoffMs = 0;
   for (const event of call.span.events) {
     if (event.name !== OverlapEvents.RETRY_BACKOFF) continue;
     backoffMs += Math.max(0, numberAttribute(event.attributes, OverlapAttributes.RETRY_DELAY_MS) ?? 0);
   }
-  return Math.max(0, durationMs - queuedMs - backoffMs);
-}
-
-/** Time the call's queue spans (its children with phase `queue`) covered, up to `nowMs` for one still waiting. */
-function queueSpansMs(call: TraceNode, nowMs: number): number {
-  let queuedMs = 0;
-  for (const child of call.children) if (spanPhase(child.span) === Phase.QUEUE) queuedMs += Math.max(0, spanEndOrNowMs(child, nowMs) - child.startMs);
-  return queuedMs;
+  return Math.max(0, durationMs - callQueueMs(call, nowMs) - backoffMs);
 }

@@ -1,4 +1,4 @@
-import type { AgentParameter, ConnectedRunner, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
+import type { AgentComparison, AgentParameter, ConnectedRunner, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
 import { isApiError } from '../api/ApiError.js';
 import { element } from '../dom/element.js';
 import { agentChoices } from './agentChoices.js';
@@ -13,6 +13,13 @@ export interface AgentRunPanelDeps {
    * arranges for the run's trace to be selected when it arrives.
    */
   run(request: RunAgentRequest): Promise<RunAgentResponse>;
+  /**
+   * Runs it again with the form's parameters, and compares the new run with the last one started from
+   * this panel for the same agent, once it ends. Resolves with what to tell the user.
+   */
+  runAndCompare(request: RunAgentRequest): Promise<string>;
+  /** Runs the two sides of a comparison the agent offers, and compares them once both end. Resolves with what to tell the user. */
+  compare(choice: AgentChoice, comparison: AgentComparison): Promise<string>;
 }
 
 /** How the panel's message reads: a run under way, accepted, or refused (by the page or the server). */
@@ -21,7 +28,9 @@ type MessageKind = 'pending' | 'ok' | 'error';
 /**
  * The "Run an agent" panel: pick an agent that a connected runner offers (grouped by runner when several
  * offer agents), read its description, set its integer parameters (each with its default, range and
- * help text) and run it. Inputs are checked in the page first: a value out of range gets a message and
+ * help text) and run it. Once it ran, "Run again and compare" runs it with the parameters as they are now
+ * and puts the two runs side by side. Below the form, the comparisons the agents offer (the examples' "sequential
+ * vs concurrent", "limit 3 vs 6"...) are one click each. Inputs are checked in the page first: a value out of range gets a message and
  * no request is sent. The server's answer shows next to the form: a confirmation, or its message.
  * Without runners it says how to connect one. Everything is text; nothing from a runner is parsed as HTML.
  *
@@ -39,7 +48,13 @@ export class AgentRunPanel {
   private readonly about: HTMLElement;
   private readonly fields: HTMLElement;
   private readonly button: HTMLButtonElement;
+  private readonly againButton: HTMLButtonElement;
   private readonly message: HTMLElement;
+  private readonly comparisons: HTMLElement;
+  /** Choices run from this panel: "Run again and compare" needs a run to compare with. */
+  private readonly ran = new Set<string>();
+  /** The comparisons listed, as JSON: they are rebuilt only when the offer changes. */
+  private comparisonsKey = '';
   private choices = new Map<string, AgentChoice>();
   /** The choice the parameter inputs were built for, and its descriptor as JSON (to see when it changes). */
   private shown: { key: string; descriptor: string } | undefined;
@@ -52,23 +67,28 @@ export class AgentRunPanel {
     this.about = element('div', { className: 'run-about' });
     this.fields = element('div', { className: 'run-fields' });
     this.button = element('button', { className: 'run-button', text: 'Run', attrs: { type: 'submit' } });
+    this.againButton = element('button', { className: 'run-again-button', text: 'Run again and compare', attrs: { type: 'button', title: 'Run with these parameters and compare with the last run of this agent' } });
+    this.againButton.hidden = true;
     this.message = element('p', { className: 'run-message', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.comparisons = element('div', { className: 'run-comparisons' });
     this.form = element('form', { className: 'run-form', attrs: { novalidate: '', 'aria-label': 'Run an agent' } }, [
       element('div', { className: 'run-agent-label' }, [element('label', { text: 'Agent', attrs: { for: this.select.id } }), this.select]),
       this.about,
       this.fields,
-      element('div', { className: 'run-actions' }, [this.button]),
+      element('div', { className: 'run-actions' }, [this.button, this.againButton]),
       this.message,
     ]);
     this.form.hidden = true;
-    container.replaceChildren(this.note, this.form);
+    this.comparisons.hidden = true;
+    container.replaceChildren(this.note, this.form, this.comparisons);
+    this.againButton.addEventListener('click', () => void this.submit('compare'));
     this.select.addEventListener('change', () => {
       this.showChoice();
       this.setMessage('', 'ok');
     });
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.submit();
+      void this.submit('run');
     });
   }
 
@@ -76,6 +96,7 @@ export class AgentRunPanel {
   showRunners(runners: readonly ConnectedRunner[]): void {
     const groups = agentChoices(runners);
     this.choices = new Map(groups.flatMap((group) => group.choices.map((choice) => [choice.key, choice] as const)));
+    this.showComparisons(groups.flatMap((group) => group.choices));
     if (groups.length === 0) {
       this.shown = undefined;
       this.inputs = new Map();
@@ -104,10 +125,48 @@ export class AgentRunPanel {
     this.note.replaceChildren(element('p', { className: 'run-error', text: `Could not list the agents: ${reason}` }));
   }
 
+  /** Lists the comparisons every offered agent offers, one button each. */
+  private showComparisons(choices: readonly AgentChoice[]): void {
+    const offered = choices.flatMap((choice) => (choice.agent.comparisons ?? []).map((comparison) => ({ choice, comparison })));
+    const key = JSON.stringify(offered.map(({ choice, comparison }) => [choice.key, comparison]));
+    if (key === this.comparisonsKey) return;
+    this.comparisonsKey = key;
+    this.comparisons.hidden = offered.length === 0;
+    if (offered.length === 0) {
+      this.comparisons.replaceChildren();
+      return;
+    }
+    const status = element('p', { className: 'run-compare-message', attrs: { role: 'status', 'aria-live': 'polite' } });
+    const buttons = offered.map(({ choice, comparison }) => {
+      const button = element('button', {
+        className: 'run-compare-preset',
+        text: `${choice.agent.name}: ${comparison.title}`,
+        attrs: { type: 'button', title: `Run ${choice.agent.name} as "${comparison.a.label}" and as "${comparison.b.label}", then compare them (A: ${comparison.a.label})` },
+      });
+      button.addEventListener('click', () => {
+        status.textContent = `Running ${choice.agent.name}: ${comparison.a.label} and ${comparison.b.label}…`;
+        status.dataset.kind = 'pending';
+        this.deps.compare(choice, comparison).then(
+          (message) => {
+            status.textContent = message;
+            status.dataset.kind = 'ok';
+          },
+          (error: unknown) => {
+            status.textContent = `Could not compare: ${isApiError(error) ? error.reason : error instanceof Error ? error.message : String(error)}`;
+            status.dataset.kind = 'error';
+          },
+        );
+      });
+      return element('li', {}, [button]);
+    });
+    this.comparisons.replaceChildren(element('h3', { text: 'Compare two runs' }), element('ul', { className: 'run-compare-list' }, buttons), status);
+  }
+
   /** Builds the description and parameter inputs of the selected agent, unless they are already shown. */
   private showChoice(): void {
     const choice = this.choices.get(this.select.value);
     if (choice === undefined) return;
+    this.againButton.hidden = !this.ran.has(choice.key);
     const descriptor = JSON.stringify(choice.agent);
     if (this.shown?.key === choice.key && this.shown.descriptor === descriptor) return;
     this.shown = { key: choice.key, descriptor };
@@ -132,7 +191,7 @@ export class AgentRunPanel {
     if (choice.agent.parameters.length === 0) this.fields.append(element('p', { className: 'run-help', text: 'This agent takes no parameters.' }));
   }
 
-  private async submit(): Promise<void> {
+  private async submit(mode: 'run' | 'compare'): Promise<void> {
     const choice = this.choices.get(this.select.value);
     if (choice === undefined || this.sending) return;
     const values: Record<string, string> = {};
@@ -148,16 +207,25 @@ export class AgentRunPanel {
     const name = choice.agent.name;
     this.sending = true;
     this.button.disabled = true;
+    this.againButton.disabled = true;
     this.setMessage(`Asking ${choice.serviceName} to run ${name}…`, 'pending');
     try {
-      const accepted = await this.deps.run({ runnerId: choice.runnerId, agent: name, params: reading.params });
-      const params = Object.entries(accepted.params).map(([key, value]) => `${parameterLabel(key)} ${value}`);
-      this.setMessage(`Started ${accepted.agent}${params.length === 0 ? '' : ` (${params.join(', ')})`}: its trace opens when it arrives.`, 'ok');
+      const request = { runnerId: choice.runnerId, agent: name, params: reading.params };
+      if (mode === 'compare') {
+        this.setMessage(await this.deps.runAndCompare(request), 'ok');
+      } else {
+        const accepted = await this.deps.run(request);
+        const params = Object.entries(accepted.params).map(([key, value]) => `${parameterLabel(key)} ${value}`);
+        this.setMessage(`Started ${accepted.agent}${params.length === 0 ? '' : ` (${params.join(', ')})`}: its trace opens when it arrives.`, 'ok');
+      }
+      this.ran.add(choice.key);
+      if (this.select.value === choice.key) this.againButton.hidden = false;
     } catch (error) {
       this.setMessage(`Could not run ${name}: ${isApiError(error) ? error.reason : error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
       this.sending = false;
       this.button.disabled = false;
+      this.againButton.disabled = false;
     }
   }
 

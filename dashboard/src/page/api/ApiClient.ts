@@ -1,5 +1,6 @@
 import type {
   AgentsResponse,
+  CompareResponse,
   ExportFormat,
   ForwardResponse,
   InfoResponse,
@@ -10,6 +11,8 @@ import type {
 } from '@overlap/shared';
 import { ApiError } from './ApiError.js';
 import type { PageConfig } from './pageConfig.js';
+import { filterQuery } from '../route/pageRoute.js';
+import type { TraceListFilter } from '../route/pageRoute.js';
 
 /**
  * The page's REST calls, typed by the REST bodies of `@overlap/shared` (the ones the server sends). Sends the page's token as `Authorization: Bearer`, and turns every failure
@@ -25,14 +28,22 @@ import type { PageConfig } from './pageConfig.js';
 export class ApiClient {
   constructor(private readonly config: PageConfig) {}
 
-  /** The newest traces, newest first. */
-  listTraces(limit: number, signal?: AbortSignal): Promise<TraceListResponse> {
-    return this.request<TraceListResponse>('GET', `api/traces?limit=${encodeURIComponent(String(limit))}`, undefined, signal);
+  /** The newest traces matching `filter`, newest first. */
+  listTraces(limit: number, filter: TraceListFilter = {}, signal?: AbortSignal): Promise<TraceListResponse> {
+    const query = filterQuery(filter);
+    query.set('limit', String(limit));
+    return this.request<TraceListResponse>('GET', `api/traces?${query.toString()}`, undefined, signal);
   }
 
-  /** Per-tool figures over every stored trace. */
-  stats(signal?: AbortSignal): Promise<StatsResponse> {
-    return this.request<StatsResponse>('GET', 'api/stats', undefined, signal);
+  /** Two stored runs side by side, A the baseline (`GET /api/compare`). */
+  compare(a: string, b: string, signal?: AbortSignal): Promise<CompareResponse> {
+    return this.request<CompareResponse>('GET', `api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, undefined, signal);
+  }
+
+  /** Per-tool figures over every stored trace matching `filter` (a time range, an agent...). */
+  stats(filter: TraceListFilter = {}, signal?: AbortSignal): Promise<StatsResponse> {
+    const query = filterQuery(filter).toString();
+    return this.request<StatsResponse>('GET', `api/stats${query === '' ? '' : `?${query}`}`, undefined, signal);
   }
 
   /** What the page needs to know about the server: its forward targets. */

@@ -1,6 +1,8 @@
+import { routeBase } from '../route/pageRoute.js';
+
 /** Where the page talks to, read from its own URL. */
 export interface PageConfig {
-  /** The server's base URL, ending with `/` (the page's own directory). */
+  /** The server's base URL, ending with `/`: the page's own directory, without a route (`traces/…`) after it. */
   readonly baseUrl: URL;
   /** The `?token=` the page was opened with, passed on to REST calls and the socket. */
   readonly token: string | undefined;
@@ -18,7 +20,7 @@ export interface PageConfig {
  */
 export function readPageConfig(pageUrl: URL): PageConfig {
   const token = pageUrl.searchParams.get('token');
-  const baseUrl = new URL('./', pageUrl);
+  const baseUrl = new URL(routeBase(pageUrl.pathname), pageUrl);
   baseUrl.search = '';
   baseUrl.hash = '';
   return { baseUrl, token: token === null || token === '' ? undefined : token };

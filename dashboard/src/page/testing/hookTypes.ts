@@ -1,10 +1,10 @@
 /**
  * Types of the page's test and benchmark hooks (`window.__overlapWaterfall`, `window.__overlapPerf`,
- * `window.__overlapSelect`). Free of DOM types, so Node-side tests and benchmarks can import them.
+ * `window.__overlapSelect`, `window.__overlapCompare`). Free of DOM types, so Node-side tests and benchmarks can import them.
  *
  * @packageDocumentation
  */
-import type { WaterfallMarkerKind } from '@overlap/shared';
+import type { CompareResponse, WaterfallMarkerKind } from '@overlap/shared';
 import type { SegmentDrawKind } from '../waterfall/waterfallFrame.js';
 
 /** What {@link WaterfallView.snapshot} returns: the rows and segments currently given to chart.js. */
@@ -88,5 +88,7 @@ export interface PageHooks {
   __overlapPerf?: PerfHook;
   /** Selects a trace as a click on the list would. */
   __overlapSelect?: (traceId: string) => void;
+  /** The comparison on screen, as `GET /api/compare` answered it; undefined while none is shown. */
+  __overlapCompare?: () => CompareResponse | undefined;
 }
 

@@ -60,6 +60,12 @@ export class TraceListModel {
     return this.sorted[0];
   }
 
+  /** Forgets every listed trace (the filter changed: the list is loaded again). */
+  reset(): void {
+    this.byId.clear();
+    this.sorted = [];
+  }
+
   /** Merges new and changed summaries and drops evicted traces. */
   apply(summaries: readonly TraceSummary[], evicted: readonly string[]): TraceListChange {
     const added: string[] = [];

@@ -9,12 +9,15 @@ export interface TraceListViewHandlers {
   onSelect(traceId: string): void;
   /** The user turned "follow latest" on or off. */
   onFollowChange(follow: boolean): void;
+  /** The user ticked or unticked a trace for comparison (its "compare" box). */
+  onCompareToggle(traceId: string, checked: boolean): void;
 }
 
 /**
  * The trace list: one option per trace, newest first, with its agent (or root span) name, start time,
  * wall time, span count and errors. A listbox: arrow keys, Home and End move the selection, and the
- * selected trace is the one drawn. Items are reused between updates, so a live list stays cheap.
+ * selected trace is the one drawn. Each item has a "compare" box, as Jaeger UI's search results do: tick
+ * two and compare them. Items are reused between updates, so a live list stays cheap.
  *
  * @example
  * ```ts
@@ -25,6 +28,7 @@ export interface TraceListViewHandlers {
 export class TraceListView {
   private readonly items = new Map<string, { item: HTMLLIElement; key: string }>();
   private selectedId: string | undefined;
+  private compareIds: readonly string[] = [];
 
   constructor(
     private readonly list: HTMLElement,
@@ -35,7 +39,14 @@ export class TraceListView {
     list.setAttribute('role', 'listbox');
     list.setAttribute('aria-label', 'Traces, newest first');
     list.tabIndex = 0;
+    list.addEventListener('change', (event) => {
+      const box = event.target as HTMLInputElement | null;
+      const traceId = box?.closest('li[data-trace-id]')?.getAttribute('data-trace-id');
+      if (box?.classList.contains('trace-compare') && traceId) handlers.onCompareToggle(traceId, box.checked);
+    });
     list.addEventListener('click', (event) => {
+      // The compare box only ticks; it does not open the trace.
+      if ((event.target as Element | null)?.closest('.trace-compare-label')) return;
       const item = (event.target as Element | null)?.closest('li[data-trace-id]');
       const traceId = item?.getAttribute('data-trace-id');
       if (traceId) handlers.onSelect(traceId);
@@ -58,7 +69,7 @@ export class TraceListView {
       const key = itemKey(summary);
       let entry = this.items.get(summary.traceId);
       if (entry === undefined || entry.key !== key) {
-        const item = renderItem(summary);
+        const item = renderItem(summary, this.compareIds.includes(summary.traceId));
         if (entry !== undefined) entry.item.replaceWith(item);
         entry = { item, key };
         this.items.set(summary.traceId, entry);
@@ -78,6 +89,15 @@ export class TraceListView {
     }
     this.count.textContent = traces.length === 1 ? '1 trace' : `${traces.length} traces`;
     this.select(selectedId);
+  }
+
+  /** Ticks the compare boxes of these traces (and unticks every other). */
+  setCompare(traceIds: readonly string[]): void {
+    this.compareIds = traceIds;
+    for (const [traceId, { item }] of this.items) {
+      const box = item.querySelector<HTMLInputElement>('input.trace-compare');
+      if (box !== null) box.checked = traceIds.includes(traceId);
+    }
   }
 
   /** Marks a trace as selected (and active for assistive technology). */
@@ -116,7 +136,7 @@ function itemKey(summary: TraceSummary): string {
   return `${summary.agentName ?? ''}\u0000${summary.rootName}\u0000${summary.wallMs}\u0000${summary.spanCount}\u0000${summary.errorCount}\u0000${summary.timeoutCount}\u0000${summary.inFlightCount}`;
 }
 
-function renderItem(summary: TraceSummary): HTMLLIElement {
+function renderItem(summary: TraceSummary, compare: boolean): HTMLLIElement {
   const name = summary.agentName ?? (summary.rootName !== '' ? summary.rootName : `trace ${summary.traceId.slice(0, 8)}`);
   const badges: HTMLElement[] = [];
   if (summary.inFlightCount > 0) badges.push(element('span', { className: 'badge badge-live', text: 'live', attrs: { title: `${summary.inFlightCount} span(s) in flight` } }));
@@ -124,6 +144,9 @@ function renderItem(summary: TraceSummary): HTMLLIElement {
   if (summary.timeoutCount > 0) badges.push(element('span', { className: 'badge badge-timeout', text: `${summary.timeoutCount} timeout${summary.timeoutCount === 1 ? '' : 's'}` }));
   return element('li', { className: 'trace-item', attrs: { role: 'option', id: `trace-${summary.traceId}`, 'data-trace-id': summary.traceId, 'aria-selected': 'false' } }, [
     element('div', { className: 'trace-item-top' }, [
+      element('label', { className: 'trace-compare-label', attrs: { title: 'Tick two traces to compare them' } }, [
+        element('input', { className: 'trace-compare', attrs: { type: 'checkbox', 'aria-label': `Compare ${name} (${summary.traceId.slice(0, 8)})`, ...(compare ? { checked: '' } : {}) } }),
+      ]),
       element('span', { className: 'trace-name', text: name, attrs: { title: summary.rootName } }),
       element('span', { className: 'trace-wall', text: formatDuration(summary.wallMs) }),
     ]),

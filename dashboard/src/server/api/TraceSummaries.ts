@@ -3,10 +3,14 @@ import type { TraceSummary } from '@overlap/shared';
 import type { Disposer } from '@overlap/shared';
 import type { TraceStore } from '../store/TraceStore.js';
 
+/** A summary may be this many times its computing time old before live updates compute it again. */
+const STALE_FACTOR = 10;
+
 /**
- * Summaries (`summarizeTrace`) of the store's traces, computed on demand and cached until the trace
- * changes or is evicted. In-flight spans are summarised up to the trace's latest known time (no clock),
- * so a cached summary stays true until the trace changes.
+ * Summaries (`summarizeTrace`) of the store's traces, computed on demand and kept beside the trace in
+ * the store (`keepSummary`) until the trace changes, so a file-backed store lists its traces after a
+ * restart without summarising them again. In-flight spans are summarised up to the trace's latest known
+ * time (no clock), so a kept summary stays true until the trace changes.
  *
  * @example
  * ```ts
@@ -15,16 +19,14 @@ import type { TraceStore } from '../store/TraceStore.js';
  * summaries.dispose();
  * ```
  */
-/** A summary may be this many times its computing time old before live updates compute it again. */
-const STALE_FACTOR = 10;
-
 export class TraceSummaries {
-  private readonly cache = new Map<string, { version: number; summary: TraceSummary; computedAt: number; computeMs: number }>();
+  /** What the last summary of each trace cost, and when it was computed (`performance.now()`). */
+  private readonly timings = new Map<string, { computedAt: number; computeMs: number }>();
   private readonly stopListening: Disposer;
 
   constructor(private readonly store: TraceStore) {
     this.stopListening = store.onChange(({ evicted }) => {
-      for (const traceId of evicted) this.cache.delete(traceId);
+      for (const traceId of evicted) this.timings.delete(traceId);
     });
   }
 
@@ -42,22 +44,25 @@ export class TraceSummaries {
   forLive(traceId: string, allowStale = true): { summary: TraceSummary; stale: boolean } | undefined {
     const info = this.store.getInfo(traceId);
     if (info === undefined) return undefined;
-    const cached = this.cache.get(traceId);
+    const cached = this.store.cachedSummary(traceId);
     if (cached !== undefined) {
       if (cached.version === info.version) return { summary: cached.summary, stale: false };
-      const now = performance.now();
-      if (allowStale && now - cached.computedAt < cached.computeMs * STALE_FACTOR) return { summary: cached.summary, stale: true };
+      const timing = this.timings.get(traceId);
+      if (allowStale && timing !== undefined && performance.now() - timing.computedAt < timing.computeMs * STALE_FACTOR) {
+        return { summary: cached.summary, stale: true };
+      }
     }
     const started = performance.now();
     const summary = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
     const computedAt = performance.now();
-    this.cache.set(traceId, { version: info.version, summary, computedAt, computeMs: computedAt - started });
+    this.store.keepSummary(traceId, { version: info.version, summary });
+    this.timings.set(traceId, { computedAt, computeMs: computedAt - started });
     return { summary, stale: false };
   }
 
   /** Stops following the store. */
   dispose(): void {
     this.stopListening();
-    this.cache.clear();
+    this.timings.clear();
   }
 }

@@ -88,6 +88,17 @@ export function parseExportFormatQuery(query: unknown): ExportFormat {
 }
 
 /**
+ * Parses the query of `GET /api/compare`: the trace ids `a` and `b`, both required.
+ *
+ * @throws {@link HttpError} 400 `invalid_parameter` naming the parameter that is missing, repeated, unknown or not a trace id.
+ */
+export function parseCompareQuery(query: unknown): { a: string; b: string } {
+  const parsed = parseQuery(query, { a: z.string().optional(), b: z.string().optional() }, []);
+  for (const name of ['a', 'b'] as const) if (parsed[name] === undefined) throw invalidParameter(name, 'is required: the id of a stored trace (32 hex characters)');
+  return { a: parseTraceId(parsed.a, 'a'), b: parseTraceId(parsed.b, 'b') };
+}
+
+/**
  * Checks a trace id from a path or query and returns it lowercase.
  *
  * @throws {@link HttpError} 400 `invalid_parameter` naming `parameter`.

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { assembleTrace, toolStats } from '@overlap/shared';
-import type { SpanRecord, StatsResponse, TraceListResponse, TraceResponse, TraceSummary } from '@overlap/shared';
+import { assembleTrace, toolStatsOfCalls } from '@overlap/shared';
+import type { StatsResponse, TraceListResponse, TraceResponse, TraceSummary } from '@overlap/shared';
 import { HttpError } from '../errors/HttpError.js';
 import type { TraceStore } from '../store/TraceStore.js';
 import type { TraceSummaries } from './TraceSummaries.js';
@@ -42,9 +42,7 @@ export function traceRoutes(store: TraceStore, summaries: TraceSummaries): Route
   router.get('/stats', (req, res) => {
     const filter = parseTraceFilterQuery(req.query);
     const { traceIds } = store.findTraces(filter, Number.POSITIVE_INFINITY);
-    const spans: SpanRecord[] = [];
-    for (const traceId of traceIds) for (const span of store.getSpans(traceId) ?? []) spans.push(span);
-    const body: StatsResponse = { tools: toolStats(spans), traceCount: traceIds.length, store: store.stats() };
+    const body: StatsResponse = { tools: toolStatsOfCalls(store.findCalls(filter)), traceCount: traceIds.length, store: store.stats() };
     res.json(body);
   });
 

@@ -14,10 +14,23 @@ export const PAGE_NOT_BUILT_HTML = `<!doctype html>
 </html>
 `;
 
+/** The page's own URLs besides `/`: a trace (`/traces/<traceId>`) and a comparison (`/compare/<a>/<b>`). */
+export const PAGE_ROUTES = ['/traces/:traceId', '/compare/:a/:b'] as const;
+
 /**
- * Serves the browser page: `GET /` sends `index.html` from `pageDir` and `/assets/*` its files, when the
- * page is built; otherwise `GET /` answers a short HTML note saying so. The directory is looked at on each
- * request, so building the page while the server runs works.
+ * Whether a request is for the page itself (`/`, its routes, its assets), which holds no data: the
+ * page asks the API, with the token, for everything.
+ */
+export function isPageRequest(method: string, path: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  return path === '/' || path.startsWith('/assets/') || /^\/traces\/[^/]+\/?$/.test(path) || /^\/compare\/[^/]+\/[^/]+\/?$/.test(path);
+}
+
+/**
+ * Serves the browser page: `GET /` and the page's routes (`/traces/<traceId>`, `/compare/<a>/<b>`, so a
+ * link to a trace or a comparison opens the page showing it) send `index.html` from `pageDir`, and
+ * `/assets/*` its files, when the page is built; otherwise they answer a short HTML note saying so. The
+ * directory is looked at on each request, so building the page while the server runs works.
  *
  * @example
  * ```ts
@@ -27,7 +40,7 @@ export const PAGE_NOT_BUILT_HTML = `<!doctype html>
 export function pageRoutes(pageDir: string): Router {
   const router = Router();
   const indexPath = join(pageDir, 'index.html');
-  router.get('/', (_req, res) => {
+  router.get(['/', ...PAGE_ROUTES], (_req, res) => {
     if (existsSync(indexPath)) {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexPath);

@@ -145,7 +145,14 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
         reply({ error: { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) } });
         return;
       }
-      const added = store.add(result.spans);
+      let added: ReturnType<TraceStore['add']>;
+      try {
+        added = store.add(result.spans);
+      } catch (error) {
+        // The store could not take them (a file store whose disk is full, say): say so, and stay up.
+        reply({ error: { code: 'store_failed', message: error instanceof Error ? error.message : String(error) } });
+        return;
+      }
       reply({ accepted: added.added + added.updated + added.unchanged, rejected: result.rejected.length + added.dropped });
     });
   };
