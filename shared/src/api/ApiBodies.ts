@@ -29,11 +29,13 @@ export interface TraceStoreStats {
   readonly inFlightSpans: number;
   readonly maxTraces: number;
   readonly maxSpans: number;
+  /** Most spans kept in one trace; a trace's spans past it are dropped and counted. */
+  readonly maxSpansPerTrace: number;
   /** Traces evicted (least recently active first) to stay within the limits, since start. */
   readonly evictedTraces: number;
   /** Spans those evicted traces held. */
   readonly evictedSpans: number;
-  /** Spans refused because their trace alone filled the store. */
+  /** Spans refused because their trace held `maxSpansPerTrace` spans, or alone filled the store. */
   readonly droppedSpans: number;
 }
 
