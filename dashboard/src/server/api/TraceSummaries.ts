@@ -49,7 +49,8 @@ export class TraceSummaries {
       if (allowStale && now - cached.computedAt < cached.computeMs * STALE_FACTOR) return { summary: cached.summary, stale: true };
     }
     const started = performance.now();
-    const summary = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
+    const computed = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
+    const summary: TraceSummary = info.droppedSpans > 0 ? { ...computed, droppedSpans: info.droppedSpans } : computed;
     const computedAt = performance.now();
     this.cache.set(traceId, { version: info.version, summary, computedAt, computeMs: computedAt - started });
     return { summary, stale: false };

@@ -5,6 +5,8 @@ import type { Disposer, SpanRecord, TraceStoreStats } from '@overlap/shared';
 export const DEFAULT_MAX_SPANS = 200_000;
 /** Default of {@link TraceStoreOptions.maxTraces}. */
 export const DEFAULT_MAX_TRACES = 2_000;
+/** Default of {@link TraceStoreOptions.maxSpansPerTrace}. */
+export const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
 
 /** Options of {@link TraceStore}. */
 export interface TraceStoreOptions {
@@ -19,6 +21,14 @@ export interface TraceStoreOptions {
    * @defaultValue 2000
    */
   maxTraces?: number;
+  /**
+   * Most spans kept in one trace. Past it the trace's new spans are dropped, counted in the trace's
+   * {@link TraceInfo.droppedSpans} and the store's `droppedSpans`, so one runaway trace (a loop that
+   * never ends, a million-span batch job) cannot push every other trace out of the store. New versions
+   * of spans the trace already holds are still taken.
+   * @defaultValue 100000
+   */
+  maxSpansPerTrace?: number;
   /**
    * Called when a change listener throws; the store goes on.
    * @defaultValue logs with `console.error`
@@ -75,6 +85,8 @@ export interface TraceInfo {
   spanCount: number;
   /** Spans announced as started that have not ended yet. */
   inFlightCount: number;
+  /** Spans of this trace refused because it held `maxSpansPerTrace` (or alone filled `maxSpans`). */
+  droppedSpans: number;
   services: string[];
   agents: string[];
   tools: string[];
@@ -108,8 +120,10 @@ export interface TraceStoreAddResult {
   updated: number;
   /** Spans identical to a stored copy, or an in-flight copy of a span that has already ended. */
   unchanged: number;
-  /** Spans refused because their own trace alone filled `maxSpans`. */
+  /** Spans refused: their trace held `maxSpansPerTrace`, or alone filled `maxSpans`. */
   dropped: number;
+  /** Of {@link TraceStoreAddResult.dropped}, those refused because their trace held `maxSpansPerTrace`. */
+  droppedAtTraceLimit: number;
   /** Traces evicted to make room. */
   evictedTraces: number;
 }
@@ -125,6 +139,8 @@ interface TraceEntry {
   maxStart: string;
   maxEnd: string | undefined;
   inFlight: number;
+  /** Spans refused for this trace (see {@link TraceInfo.droppedSpans}). */
+  dropped: number;
   /** Counts of `facet\0value` over the trace's spans, so a replaced span's values can be taken back. */
   facetCounts: Map<string, number>;
   /** The start the entry is filed under in `byStart`, or undefined before it is filed. */
@@ -172,10 +188,13 @@ export class TraceStore {
   readonly maxSpans: number;
   /** Most traces kept. */
   readonly maxTraces: number;
+  /** Most spans kept in one trace. */
+  readonly maxSpansPerTrace: number;
 
   constructor(options: TraceStoreOptions = {}) {
     this.maxSpans = validateOption.integer('TraceStore.maxSpans', options.maxSpans ?? DEFAULT_MAX_SPANS, 1);
     this.maxTraces = validateOption.integer('TraceStore.maxTraces', options.maxTraces ?? DEFAULT_MAX_TRACES, 1);
+    this.maxSpansPerTrace = validateOption.integer('TraceStore.maxSpansPerTrace', options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE, 1);
     const onError =
       options.onError === undefined
         ? (error: unknown) => console.error('TraceStore: a change listener threw', error)
@@ -196,6 +215,7 @@ export class TraceStore {
       inFlightSpans: this.inFlightCount,
       maxTraces: this.maxTraces,
       maxSpans: this.maxSpans,
+      maxSpansPerTrace: this.maxSpansPerTrace,
       evictedTraces: this.evictedTraceCount,
       evictedSpans: this.evictedSpanCount,
       droppedSpans: this.droppedSpanCount,
@@ -210,7 +230,7 @@ export class TraceStore {
    * recently active other traces.
    */
   add(spans: readonly SpanRecord[]): TraceStoreAddResult {
-    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, evictedTraces: 0 };
+    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, droppedAtTraceLimit: 0, evictedTraces: 0 };
     this.evictedNow = [];
     const changes = new Map<string, TraceChange>();
     for (const [traceId, group] of groupByTrace(spans)) {
@@ -225,6 +245,7 @@ export class TraceStore {
         this.traces.set(traceId, entry);
       }
       let rescan = false;
+      const droppedBefore = entry.dropped;
       for (const span of group) {
         const slot = slotOf(entry, span);
         const existing = entry.spans.get(slot);
@@ -243,10 +264,18 @@ export class TraceStore {
           result.updated++;
           continue;
         }
+        if (entry.spans.size >= this.maxSpansPerTrace) {
+          result.dropped++;
+          result.droppedAtTraceLimit++;
+          this.droppedSpanCount++;
+          entry.dropped++;
+          continue;
+        }
         while (this.spanCount >= this.maxSpans && this.evictOldest(entry));
         if (this.spanCount >= this.maxSpans) {
           result.dropped++;
           this.droppedSpanCount++;
+          entry.dropped++;
           continue;
         }
         entry.spans.set(slot, span);
@@ -262,7 +291,8 @@ export class TraceStore {
         this.traces.delete(traceId);
         continue;
       }
-      if (change.added.length === 0 && change.updated.length === 0) continue;
+      // A drop changes what the trace reports (its droppedSpans), so it counts as a change too.
+      if (change.added.length === 0 && change.updated.length === 0 && entry.dropped === droppedBefore) continue;
       if (rescan) rescanTimes(entry);
       this.fileByStart(entry);
       entry.version = ++this.versionCounter;
@@ -455,6 +485,7 @@ function newEntry(traceId: string): TraceEntry {
     maxStart: '',
     maxEnd: undefined,
     inFlight: 0,
+    dropped: 0,
     facetCounts: new Map(),
     indexedStart: undefined,
     version: 0,
@@ -513,6 +544,7 @@ function infoOf(entry: TraceEntry): TraceInfo {
     durationMs: durationMsOf(entry),
     spanCount: entry.spans.size,
     inFlightCount: entry.inFlight,
+    droppedSpans: entry.dropped,
     services: values.service.sort(),
     agents: values.agent.sort(),
     tools: values.tool.sort(),
