@@ -1,3 +1,4 @@
+import { MAX_ATTRIBUTE_DEPTH } from '@overlap/shared';
 import type {
   OtlpAnyValue,
   OtlpEvent,
@@ -10,6 +11,7 @@ import type {
   OtlpScopeSpans,
   OtlpSpan,
 } from '@overlap/shared';
+import { ProtobufDecodeError } from '../errors/ProtobufDecodeError.js';
 import { OtlpProtoTypes } from './otlpProtoSchema.js';
 
 /** What protobufjs gives for a decoded message: its set fields as own properties. */
@@ -20,7 +22,11 @@ type Decoded = Record<string, unknown>;
  * 64-bit integers as decimal strings, other bytes as base64, enums as integers. Fields left unset by the
  * sender are absent. The result goes to `otlpToSpans` like a parsed JSON body.
  *
- * @throws when the bytes are not a valid message (truncated, wrong wire types); the caller answers 400.
+ * Attribute values nested deeper than the shared readers accept (`MAX_ATTRIBUTE_DEPTH`) are cut a few
+ * levels below that depth, so `otlpToSpans` still rejects their span, without a deep recursion here.
+ *
+ * @throws {@link ProtobufDecodeError} when the bytes are not a valid message (truncated, wrong wire
+ * types, nested past the decoder's stack); the caller answers 400.
  *
  * @example
  * ```ts
@@ -28,7 +34,12 @@ type Decoded = Record<string, unknown>;
  * ```
  */
 export function decodeOtlpProtobufRequest(bytes: Uint8Array): OtlpExportTraceServiceRequest {
-  const message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+  let message: Decoded;
+  try {
+    message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+  } catch (error) {
+    throw new ProtobufDecodeError(error);
+  }
   return { resourceSpans: list(message.resourceSpans).map(toResourceSpans) };
 }
 
@@ -108,15 +119,19 @@ function toLink(m: Decoded): OtlpLink {
   return out;
 }
 
-function toKeyValues(value: unknown): OtlpKeyValue[] {
+/** Past this depth a value is cut to `{}`: deeper than `otlpToSpans` reads, which then rejects the span. */
+const MAX_MAPPED_DEPTH = MAX_ATTRIBUTE_DEPTH + 2;
+
+function toKeyValues(value: unknown, depth = 0): OtlpKeyValue[] {
   return list(value).map((kv) => {
     const out: OtlpKeyValue = { key: has(kv, 'key') ? (kv.key as string) : '' };
-    if (has(kv, 'value')) out.value = toAnyValue(kv.value as Decoded);
+    if (has(kv, 'value')) out.value = toAnyValue(kv.value as Decoded, depth);
     return out;
   });
 }
 
-function toAnyValue(m: Decoded): OtlpAnyValue {
+function toAnyValue(m: Decoded, depth: number): OtlpAnyValue {
+  if (depth > MAX_MAPPED_DEPTH) return {};
   if (has(m, 'stringValue')) return { stringValue: m.stringValue as string };
   if (has(m, 'boolValue')) return { boolValue: m.boolValue as boolean };
   if (has(m, 'intValue')) return { intValue: decimal(m.intValue) };
@@ -124,8 +139,8 @@ function toAnyValue(m: Decoded): OtlpAnyValue {
     const value = m.doubleValue as number;
     return { doubleValue: Number.isFinite(value) && !Object.is(value, -0) ? value : Object.is(value, -0) ? '-0' : String(value) };
   }
-  if (has(m, 'arrayValue')) return { arrayValue: { values: list((m.arrayValue as Decoded).values).map(toAnyValue) } };
-  if (has(m, 'kvlistValue')) return { kvlistValue: { values: toKeyValues((m.kvlistValue as Decoded).values) } };
+  if (has(m, 'arrayValue')) return { arrayValue: { values: list((m.arrayValue as Decoded).values).map((item) => toAnyValue(item, depth + 1)) } };
+  if (has(m, 'kvlistValue')) return { kvlistValue: { values: toKeyValues((m.kvlistValue as Decoded).values, depth + 1) } };
   if (has(m, 'bytesValue')) return { bytesValue: bytesOf(m.bytesValue).toString('base64') };
   return {};
 }
