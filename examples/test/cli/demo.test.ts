@@ -30,7 +30,7 @@ describe('overlap demo', () => {
           return body.runners[0]?.agents.length ? body.runners[0].agents : undefined;
         }, 5_000);
         expect(agents.map((a) => a.name)).toEqual(['support', 'knowledge-base', 'courseware', 'model-fallback', 'flaky-retrieval', 'burst']);
-        const response = await fetch(`${url}api/agents/run`, { method: 'POST', body: JSON.stringify({ agent: 'burst', params: { limit: 4, count: 8 } }) });
+        const response = await fetch(`${url}api/agents/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'burst', params: { limit: 4, count: 8 } }) });
         expect(response.status).toBe(202);
         const burst = await waitFor(async () => {
           const body = (await (await fetch(`${url}api/traces?agent=burst_agent&limit=50`)).json()) as {
