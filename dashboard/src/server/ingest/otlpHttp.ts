@@ -1,13 +1,13 @@
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { isInvalidOtlpRequestError, otlpToSpans } from '@overlap/shared';
-import type { OtlpExportTraceServiceResponse } from '@overlap/shared';
-import { isProtobufDecodeError } from '../errors/ProtobufDecodeError.js';
+import { isInvalidOtlpRequestError } from '@overlap/shared';
+import type { OtlpExportTraceServiceResponse, OtlpToSpansResult } from '@overlap/shared';
+import { isOtlpBodyDecodeError } from '../errors/OtlpBodyDecodeError.js';
 import { bodyParserFailure } from '../http/bodyParserErrors.js';
 import type { TraceStore } from '../store/TraceStore.js';
 import { INGEST_RETRY_AFTER_S } from './IngestQueue.js';
 import type { IngestQueue } from './IngestQueue.js';
-import { decodeOtlpProtobufRequest } from './otlpProtobuf.js';
+import { decodeOtlpBody } from './decodeOtlpBody.js';
 import { RpcCode, otlpEncodingOf, sendExportResponse, sendRpcStatus } from './rpcStatus.js';
 import type { OtlpEncoding } from './rpcStatus.js';
 
@@ -98,10 +98,12 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
     (req: Request, res: Response) => {
       const encoding = otlpEncodingOf(req.headers['content-type'])!;
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let spans: ReturnType<typeof otlpToSpans>;
+      let spans: OtlpToSpansResult;
       try {
-        spans = otlpToSpans(decode(body, encoding));
+        spans = decodeOtlpBody(body, encoding);
       } catch (error) {
+        // Only the sender's faults are 400s; anything else is a bug, answered 500 by the error handler.
+        if (!isOtlpBodyDecodeError(error) && !isInvalidOtlpRequestError(error)) throw error;
         counters.failedRequests++;
         sendBadRequest(res, encoding, error);
         return;
@@ -135,27 +137,6 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
     sendRpcStatus(res, otlpEncodingOf(req.headers['content-type']) ?? 'json', failure.status, code, failure.message);
   });
   return router;
-}
-
-function decode(body: Buffer, encoding: OtlpEncoding): unknown {
-  if (encoding === 'protobuf') {
-    try {
-      return decodeOtlpProtobufRequest(body);
-    } catch (error) {
-      // Only the decoder's refusal is the sender's fault; anything else is a bug, answered 500.
-      if (!isProtobufDecodeError(error)) throw error;
-      throw new BodyDecodeError(`the body is not a valid protobuf ExportTraceServiceRequest: ${messageOf(error)}`);
-    }
-  }
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch (error) {
-    throw new BodyDecodeError(`the body is not valid JSON: ${messageOf(error)}`);
-  }
-}
-
-class BodyDecodeError extends Error {
-  override readonly name = 'BodyDecodeError';
 }
 
 function sendBadRequest(res: Response, encoding: OtlpEncoding, error: unknown): void {
