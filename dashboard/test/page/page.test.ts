@@ -265,7 +265,7 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(await page.locator(`li[data-trace-id="${older.traceId}"]`).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('page - passes ?token= to its assets, the REST API and the socket', async () => {
+  it('page - passes ?token= to the REST API and the socket, and takes it out of the address bar', async () => {
     const secured = await startDashboard({ token: 's3cret', tracesIntervalMs: 20, spansIntervalMs: 20 });
     try {
       const { traceId, spans } = sampleTrace({ agent: 'token-agent' });
@@ -274,6 +274,13 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
       const snap = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
       expect(snap.rows[0]!.name).toBe('invoke_agent token-agent');
       await expect.poll(() => page.locator('#connection-status').textContent()).toBe('live');
+      // The token left the address bar (history, bookmarks, screen shares) as the page loaded...
+      expect(page.url()).toBe(secured.url);
+      // ...and the tab still has it: a reload keeps working.
+      await page.reload();
+      await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+      await expect.poll(() => page.locator('#connection-status').textContent()).toBe('live');
+      expect(page.url()).toBe(secured.url);
     } finally {
       await secured.server.close();
     }
