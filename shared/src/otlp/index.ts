@@ -21,7 +21,7 @@ export { otlpToSpans } from './otlpToSpans.js';
 export type { OtlpRejectedSpan, OtlpToSpansResult } from './otlpToSpans.js';
 export { spansToOtlp } from './spansToOtlp.js';
 export { InvalidOtlpRequestError, isInvalidOtlpRequestError } from './InvalidOtlpRequestError.js';
-export { MAX_ATTRIBUTE_DEPTH, fromOtlpAnyValue, fromOtlpKeyValues, toOtlpAnyValue, toOtlpKeyValues } from './otlpAttributes.js';
+export { fromOtlpAnyValue, fromOtlpKeyValues, toOtlpAnyValue, toOtlpKeyValues } from './otlpAttributes.js';
 export { spanKindFromOtlp, spanKindToOtlp, statusCodeFromOtlp, statusCodeToOtlp } from './otlpEnums.js';
 export { parseOtlpId, isZeroId } from './otlpIds.js';
 export { parseUnixNano } from './otlpTimes.js';

@@ -1,4 +1,3 @@
-import { MAX_ATTRIBUTE_DEPTH } from '@overlap/shared';
 import type {
   OtlpAnyValue,
   OtlpEvent,
@@ -22,8 +21,8 @@ type Decoded = Record<string, unknown>;
  * 64-bit integers as decimal strings, other bytes as base64, enums as integers. Fields left unset by the
  * sender are absent. The result goes to `otlpToSpans` like a parsed JSON body.
  *
- * Attribute values nested deeper than the shared readers accept (`MAX_ATTRIBUTE_DEPTH`) are cut a few
- * levels below that depth, so `otlpToSpans` still rejects their span, without a deep recursion here.
+ * The decoder refuses messages nested past its recursion limit (protobufjs's, about 100 messages: some
+ * 45 levels of attribute values), so the mapping here never recurses deeply.
  *
  * @throws {@link ProtobufDecodeError} when the bytes are not a valid message (truncated, wrong wire
  * types, nested past the decoder's stack); the caller answers 400.
@@ -119,19 +118,15 @@ function toLink(m: Decoded): OtlpLink {
   return out;
 }
 
-/** Past this depth a value is cut to `{}`: deeper than `otlpToSpans` reads, which then rejects the span. */
-const MAX_MAPPED_DEPTH = MAX_ATTRIBUTE_DEPTH + 2;
-
-function toKeyValues(value: unknown, depth = 0): OtlpKeyValue[] {
+function toKeyValues(value: unknown): OtlpKeyValue[] {
   return list(value).map((kv) => {
     const out: OtlpKeyValue = { key: has(kv, 'key') ? (kv.key as string) : '' };
-    if (has(kv, 'value')) out.value = toAnyValue(kv.value as Decoded, depth);
+    if (has(kv, 'value')) out.value = toAnyValue(kv.value as Decoded);
     return out;
   });
 }
 
-function toAnyValue(m: Decoded, depth: number): OtlpAnyValue {
-  if (depth > MAX_MAPPED_DEPTH) return {};
+function toAnyValue(m: Decoded): OtlpAnyValue {
   if (has(m, 'stringValue')) return { stringValue: m.stringValue as string };
   if (has(m, 'boolValue')) return { boolValue: m.boolValue as boolean };
   if (has(m, 'intValue')) return { intValue: decimal(m.intValue) };
@@ -139,8 +134,8 @@ function toAnyValue(m: Decoded, depth: number): OtlpAnyValue {
     const value = m.doubleValue as number;
     return { doubleValue: Number.isFinite(value) && !Object.is(value, -0) ? value : Object.is(value, -0) ? '-0' : String(value) };
   }
-  if (has(m, 'arrayValue')) return { arrayValue: { values: list((m.arrayValue as Decoded).values).map((item) => toAnyValue(item, depth + 1)) } };
-  if (has(m, 'kvlistValue')) return { kvlistValue: { values: toKeyValues((m.kvlistValue as Decoded).values, depth + 1) } };
+  if (has(m, 'arrayValue')) return { arrayValue: { values: list((m.arrayValue as Decoded).values).map(toAnyValue) } };
+  if (has(m, 'kvlistValue')) return { kvlistValue: { values: toKeyValues((m.kvlistValue as Decoded).values) } };
   if (has(m, 'bytesValue')) return { bytesValue: bytesOf(m.bytesValue).toString('base64') };
   return {};
 }
