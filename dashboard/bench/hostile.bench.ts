@@ -39,7 +39,7 @@ import { createGzip } from 'node:zlib';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord, TraceResponse } from '@overlap/shared';
 import { decodeOutcome, fuzzBody } from '../test/server/otlpFuzzInputs.js';
 import type { FuzzBody } from '../test/server/otlpFuzzInputs.js';
@@ -195,7 +195,7 @@ function makeSpans(traces: number, spansPerTrace: number, traceIds: string[] = [
         kind: 'internal',
         startTimeUnixNano: start.toString(),
         endTimeUnixNano: (start + 5_000_000n).toString(),
-        attributes: { 'gen_ai.tool.name': `tool_${s % 7}`, 'overlap.outcome': 'ok' },
+        attributes: { [GenAiAttributes.TOOL_NAME]: `tool_${s % 7}`, [OverlapAttributes.OUTCOME]: 'ok' },
         events: [],
         links: [],
         status: { code: 'unset' },

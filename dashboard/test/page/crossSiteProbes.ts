@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { spansToOtlp } from '@overlap/shared';
+import { GenAiAttributes, spansToOtlp } from '@overlap/shared';
 import type { AgentDescriptor } from '@overlap/shared';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -146,7 +146,7 @@ export async function runCrossSiteProbes({ browser }: CrossSiteProbeOptions): Pr
     runner = await connectFakeRunner(url, { runnerId: 'victim=1', serviceName: 'victim-app', agents: [AGENT] });
     const secretTraceId = newTraceId();
     const now = Date.now();
-    await postSpans(url, [span({ traceId: secretTraceId, name: 'invoke_agent secret', startMs: now - 100, endMs: now, attributes: { 'gen_ai.prompt': 'the secret prompt' } })]);
+    await postSpans(url, [span({ traceId: secretTraceId, name: 'invoke_agent secret', startMs: now - 100, endMs: now, attributes: { [GenAiAttributes.TOOL_CALL_ARGUMENTS]: 'the secret prompt' } })]);
     const runBody = JSON.stringify({ agent: AGENT.name, params: { limit: 30 }, runnerId: 'victim=1' });
     const planted = (traceId: string): string => JSON.stringify(spansToOtlp([span({ traceId, name: 'planted', startMs: now - 50, endMs: now })]));
     const importedTraceId = newTraceId();

@@ -64,9 +64,10 @@ beforeAll(() => {
   succeed('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...installs], app);
 }, 300_000);
 
+// Deleting the fresh project's node_modules can take longer than vitest's 10 s on a busy machine.
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 function exportTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
