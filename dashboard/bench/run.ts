@@ -1,7 +1,8 @@
 // `npm run bench` in dashboard/: runs every `*.bench.ts` beside this file, each in a fresh Node process
 // (with --expose-gc), one after the other so they do not compete for the machine's cores; then merges
-// their results (bench/results/ingest.json, page.json, db.json) into bench/results/dashboard.json
-// and prints the figures against their targets.
+// their results (bench/results/ingest.json, page.json, db.json, hostile.json) into
+// bench/results/dashboard.json and prints the figures against their targets. `npm run hostile` is
+// `npm run bench -- hostile`.
 //
 // `npm run bench -- ingest` runs only the files whose names start with `ingest` (the summary is still
 // written, from the latest results of each file).
@@ -31,7 +32,7 @@ for (const file of files) {
 /** One figure of the summary: where it comes from, and its target when it has one. */
 interface Figure {
   key: string;
-  source: 'ingest' | 'page' | 'db';
+  source: 'ingest' | 'page' | 'db' | 'hostile';
   unit: string;
   /** `max`: at most this; `min`: at least this. */
   target?: { kind: 'max' | 'min'; value: number };
@@ -62,6 +63,17 @@ const FIGURES: Figure[] = [
   { key: 'db_stats_all_ms_1m', source: 'db', unit: 'ms' },
   { key: 'db_reopen_ms_1m', source: 'db', unit: 'ms' },
   { key: 'db_file_mb_1m', source: 'db', unit: 'MB' },
+  { key: 'fuzz_inputs', source: 'hostile', unit: 'inputs', target: { kind: 'min', value: 1_000_000 } },
+  { key: 'fuzz_http_inputs', source: 'hostile', unit: 'inputs', target: { kind: 'min', value: 10_000 } },
+  { key: 'fuzz_crashes', source: 'hostile', unit: '', target: { kind: 'max', value: 0 } },
+  { key: 'fuzz_5xx', source: 'hostile', unit: '', target: { kind: 'max', value: 0 } },
+  { key: 'fuzz_heap_growth_mb', source: 'hostile', unit: 'MB' },
+  { key: 'gzip_bomb_rss_rise_mb', source: 'hostile', unit: 'MB', target: { kind: 'max', value: 50 } },
+  { key: 'million_span_trace_dropped', source: 'hostile', unit: 'spans' },
+  { key: 'sustained_spans_per_s', source: 'hostile', unit: 'spans/s' },
+  { key: 'sustained_lost_requests', source: 'hostile', unit: '', target: { kind: 'max', value: 0 } },
+  { key: 'sustained_rss_growth_pct', source: 'hostile', unit: '%', target: { kind: 'max', value: 5 } },
+  { key: 'sustained_heap_growth_pct', source: 'hostile', unit: '%', target: { kind: 'max', value: 5 } },
 ];
 
 function readResults(name: string): Record<string, unknown> | undefined {
@@ -69,7 +81,7 @@ function readResults(name: string): Record<string, unknown> | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
 }
 
-const sources = { ingest: readResults('ingest'), page: readResults('page'), db: readResults('db') };
+const sources = { ingest: readResults('ingest'), page: readResults('page'), db: readResults('db'), hostile: readResults('hostile') };
 const summary: Record<string, unknown> = {};
 const rows: string[][] = [['figure', 'value', 'target', '']];
 for (const figure of FIGURES) {
@@ -80,6 +92,16 @@ for (const figure of FIGURES) {
   if (typeof value !== 'number') verdict = `missing: run bench/${figure.source}.bench.ts`;
   else if (figure.target !== undefined) verdict = (figure.target.kind === 'max' ? value <= figure.target.value : value >= figure.target.value) ? 'ok' : 'MISSED';
   rows.push([figure.key, typeof value === 'number' ? `${value.toLocaleString('en')} ${figure.unit}` : '–', target, verdict]);
+}
+
+// The security probes: every one tried must have been refused.
+for (const group of ['foreign_origin', 'rebinding', 'exposure']) {
+  const refused = sources.hostile?.[`${group}_refused`];
+  const tried = sources.hostile?.[`${group}_tried`];
+  summary[`${group}_refused`] = typeof refused === 'number' ? refused : null;
+  summary[`${group}_tried`] = typeof tried === 'number' ? tried : null;
+  const known = typeof refused === 'number' && typeof tried === 'number';
+  rows.push([`${group}_refused`, known ? `${refused} of ${tried} probes` : '–', 'all', known ? (refused === tried && tried > 0 ? 'ok' : 'MISSED') : 'missing: run bench/hostile.bench.ts']);
 }
 
 // Memory is "flat" when, once the store is full, more spans grow the server's heap (after gc) by under
@@ -107,7 +129,7 @@ if (typeof heapFull === 'number' && typeof heapAfter === 'number' && typeof rssF
 
 const output = {
   ...summary,
-  details: { ingest: sources.ingest ?? null, page: sources.page ?? null, db: sources.db ?? null },
+  details: { ingest: sources.ingest ?? null, page: sources.page ?? null, db: sources.db ?? null, hostile: sources.hostile ?? null },
   cpus: cpus().length,
   node: process.version,
   written_at: new Date().toISOString(),

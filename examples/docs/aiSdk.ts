@@ -17,7 +17,7 @@ const after = <T>(ms: number, value: T, signal?: AbortSignal) =>
 const telemetry = await startTelemetry({ serviceName: 'weather-bot' });
 registerTelemetry(new OpenTelemetry({ agentSpanName: 'functionId' }));
 
-// OpenAI, or any OpenAI-compatible API such as `npx overlap upstream` (OPENAI_BASE_URL=http://127.0.0.1:16701/v1).
+// OpenAI, or any OpenAI-compatible API such as `npm run overlap -- upstream` (OPENAI_BASE_URL=http://127.0.0.1:16701/v1).
 const openai = createOpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY ?? 'local' });
 
 const getWeather = tool({

@@ -16,7 +16,7 @@ const after = <T>(ms: number, value: T, signal?: AbortSignal) =>
 const telemetry = await startTelemetry({ serviceName: 'weather-agents' });
 setTraceProcessors([new OpenTelemetryTracingProcessor()]);
 
-// OpenAI, or any OpenAI-compatible API such as `npx overlap upstream` (OPENAI_BASE_URL=http://127.0.0.1:16701/v1).
+// OpenAI, or any OpenAI-compatible API such as `npm run overlap -- upstream` (OPENAI_BASE_URL=http://127.0.0.1:16701/v1).
 const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY ?? 'local' });
 
 // Every call of the tool: at most 2 at once, a 2 s timeout, up to 3 attempts.

@@ -1,12 +1,20 @@
 /**
- * The dashboard page's entry point: reads the page's configuration from its URL and starts the page.
- * Loaded by `index.html`'s bootstrap, which passes the page's `?token=` on to this script's URL.
+ * The dashboard page's entry point: reads the page's configuration and starts the page. Loaded by
+ * `index.html`'s bootstrap, which takes the page's `?token=` out of the address bar and leaves it in
+ * `window.__overlapPageToken`.
  */
 import { DashboardPage } from './DashboardPage.js';
-import { readPageConfig, withToken } from './api/pageConfig.js';
+import { readPageConfig } from './api/pageConfig.js';
 
-const config = readPageConfig(new URL(window.location.href));
-// The worker sits beside this bundle in assets/; the server wants the token on every request.
-const workerUrl = withToken(new URL('./analysis-worker.js', import.meta.url), config.token);
+declare global {
+  interface Window {
+    /** The token the page was opened with, set by `index.html` (the address bar no longer shows it). */
+    __overlapPageToken?: string;
+  }
+}
+
+const config = readPageConfig(new URL(window.location.href), window.__overlapPageToken);
+// The worker sits beside this bundle in assets/, which the server serves without a token.
+const workerUrl = new URL('./analysis-worker.js', import.meta.url);
 const page = new DashboardPage(config, workerUrl);
 void page.start();

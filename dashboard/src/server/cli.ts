@@ -12,15 +12,37 @@ import { DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT } from './DashboardServ
 import { createDashboardServer } from './createDashboardServer.js';
 import type { DashboardServer } from './createDashboardServer.js';
 import { describeValue, isInvalidOptionError } from '@overlap/shared';
+import { isUnsafeExposureError } from './errors/UnsafeExposureError.js';
+import { DEFAULT_MAX_INGEST_QUEUE } from './ingest/IngestQueue.js';
 import { parseRetention } from './retentionFlag.js';
 import type { Retention } from './retentionFlag.js';
 import { isStoreCorruptError } from './store/errors/StoreCorruptError.js';
 import { isStoreOpenError } from './store/errors/StoreOpenError.js';
 import { isStoreVersionError } from './store/errors/StoreVersionError.js';
-import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
+import { DEFAULT_MAX_SPANS, DEFAULT_MAX_SPANS_PER_TRACE, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
 
 const EXIT_USAGE = 2;
-const FLAG_OF_OPTION: Record<string, string> = { host: '--host', port: '--port', db: '--db', maxSpans: '--max-spans', maxTraces: '--max-traces', maxAgeMs: '--retention', maxBodyMb: '--max-body-mb', token: '--token', forward: '--forward' };
+const FLAG_OF_OPTION: Record<string, string> = {
+  host: '--host',
+  port: '--port',
+  db: '--db',
+  maxSpans: '--max-spans',
+  maxTraces: '--max-traces',
+  maxAgeMs: '--retention',
+  maxSpansPerTrace: '--max-spans-per-trace',
+  maxBodyMb: '--max-body-mb',
+  maxIngestQueue: '--max-ingest-queue',
+  token: '--token',
+  forward: '--forward',
+  allowedHosts: '--allowed-hosts',
+  allowedOrigins: '--allowed-origins',
+  corsOrigins: '--cors-origins',
+};
+
+/** A repeatable flag whose values may also be comma-separated (as its environment variable is). */
+function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a non-negative integer.');
@@ -54,13 +76,31 @@ function buildProgram(): Command {
     )
     .addOption(new Option('--max-spans <count>', `most spans kept (default: ${DEFAULT_MAX_SPANS} in memory, unbounded with --db)`).argParser(integer))
     .addOption(new Option('--max-traces <count>', `most traces kept (default: ${DEFAULT_MAX_TRACES} in memory, unbounded with --db)`).argParser(integer))
+    .addOption(new Option('--max-spans-per-trace <count>', "most spans kept in one trace; the trace's spans past it are dropped and counted").default(DEFAULT_MAX_SPANS_PER_TRACE).argParser(integer))
+    .addOption(new Option('--max-ingest-queue <count>', 'most OTLP requests in progress at once; past it, 503 with Retry-After').default(DEFAULT_MAX_INGEST_QUEUE).argParser(integer))
     .addOption(new Option('--max-body-mb <mib>', 'largest request body, received or inflated, in MiB').default(DEFAULT_MAX_BODY_MB).argParser(positiveNumber))
     .addOption(
       new Option('--forward <url>', 'also send everything ingested to this OTLP/HTTP traces URL, such as Jaeger\'s (repeatable)')
         .env('OVERLAP_DASHBOARD_FORWARD')
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)]),
+        .argParser(list),
     )
     .addOption(new Option('--token <token>', 'require this token on every route and socket (Authorization: Bearer, ?token=, socket auth.token)').env('OVERLAP_DASHBOARD_TOKEN'))
+    .addOption(
+      new Option('--allowed-hosts <names>', 'more host names to answer to, besides localhost, 127.0.0.1, [::1] and --host (.example.com: it and its subdomains; repeatable)')
+        .env('OVERLAP_DASHBOARD_ALLOWED_HOSTS')
+        .argParser(list),
+    )
+    .addOption(
+      new Option('--allowed-origins <origins>', "web origins trusted like the dashboard's own page: they may run agents, import, forward and open the live channel (repeatable)")
+        .env('OVERLAP_DASHBOARD_ALLOWED_ORIGINS')
+        .argParser(list),
+    )
+    .addOption(
+      new Option('--cors-origins <origins>', 'web origins whose pages may send spans to /v1/traces (CORS pre-flights answered; repeatable)')
+        .env('OVERLAP_DASHBOARD_CORS_ORIGINS')
+        .argParser(list),
+    )
+    .addOption(new Option('--insecure', 'listen on a non-loopback --host without a token anyway (warns on every start)'))
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run overlap-dashboard --help for usage)')
     .exitOverride()
@@ -78,7 +118,23 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
-  const flags = program.opts<{ host: string; port: number; db?: string; retention?: Retention; maxSpans?: number; maxTraces?: number; maxBodyMb: number; token?: string; forward?: string[] }>();
+  const flags = program.opts<{
+    host: string;
+    port: number;
+    db?: string;
+    retention?: Retention;
+    maxSpans?: number;
+    maxTraces?: number;
+    maxSpansPerTrace: number;
+    maxBodyMb: number;
+    maxIngestQueue: number;
+    token?: string;
+    forward?: string[];
+    allowedHosts?: string[];
+    allowedOrigins?: string[];
+    corsOrigins?: string[];
+    insecure?: boolean;
+  }>();
   if (flags.retention?.maxTraces !== undefined && flags.maxTraces !== undefined) {
     process.stderr.write('overlap-dashboard: give a trace count in --retention or --max-traces, not both\n');
     process.exit(EXIT_USAGE);
@@ -93,11 +149,21 @@ async function main(argv: readonly string[]): Promise<void> {
       maxSpans: flags.maxSpans,
       maxTraces: flags.retention?.maxTraces ?? flags.maxTraces,
       maxAgeMs: flags.retention?.maxAgeMs,
+      maxSpansPerTrace: flags.maxSpansPerTrace,
       maxBodyMb: flags.maxBodyMb,
+      maxIngestQueue: flags.maxIngestQueue,
       token: flags.token,
       forward: flags.forward ?? [],
+      allowedHosts: flags.allowedHosts ?? [],
+      allowedOrigins: flags.allowedOrigins ?? [],
+      corsOrigins: flags.corsOrigins ?? [],
+      insecure: flags.insecure === true,
     });
   } catch (error) {
+    if (isUnsafeExposureError(error)) {
+      process.stderr.write(`overlap-dashboard: ${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
     if (isInvalidOptionError(error)) {
       const flag = FLAG_OF_OPTION[error.option.split(/[.[]/)[0]!] ?? error.option;
       process.stderr.write(`overlap-dashboard: invalid ${flag}: expected ${error.expected}, received ${describeValue(error.received)}\n`);

@@ -16,7 +16,7 @@ export {
   resolveDashboardOptions,
 } from './DashboardServerOptions.js';
 export type { DashboardServerOptions, ResolvedDashboardServerOptions } from './DashboardServerOptions.js';
-export { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
+export { DEFAULT_MAX_SPANS, DEFAULT_MAX_SPANS_PER_TRACE, DEFAULT_MAX_TRACES } from './store/traceStoreLimits.js';
 export { MemoryTraceStore } from './store/MemoryTraceStore.js';
 export type { MemoryTraceStoreOptions } from './store/MemoryTraceStore.js';
 export { SqliteTraceStore } from './store/SqliteTraceStore.js';
@@ -47,4 +47,11 @@ export { OtlpForwarder, DEFAULT_FORWARD_BUFFER_BYTES } from './forward/OtlpForwa
 export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpForwarder.js';
 export { RunnerRegistry } from './runners/RunnerRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
+export { UnsafeExposureError, isUnsafeExposureError } from './errors/UnsafeExposureError.js';
+export { ProtobufDecodeError, isProtobufDecodeError } from './errors/ProtobufDecodeError.js';
+export { HostAllowList } from './security/HostAllowList.js';
+export { LOOPBACK_HOST_NAMES, hostNameOf, isLoopbackHost } from './security/hostNames.js';
+export { OriginPolicy, normalizeOrigin } from './security/OriginPolicy.js';
+export type { RequestSource } from './security/OriginPolicy.js';
+export { DEFAULT_MAX_INGEST_QUEUE, INGEST_RETRY_AFTER_S, IngestQueue } from './ingest/IngestQueue.js';
 export { InvalidOptionError, isInvalidOptionError, OverlapError } from '@overlap/shared';

@@ -1,7 +1,7 @@
 // The page in real headless Chromium, served by the real server, fed over real HTTP and sockets.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleTrace, GenAiAttributes, OverlapAttributes, OverlapEvents, summarizeTrace } from '@overlap/shared';
+import { assembleTrace, GenAiAttributes, OverlapAttributes, OverlapEvents, spansToOtlp, summarizeTrace } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -266,7 +266,25 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(await page.locator(`li[data-trace-id="${older.traceId}"]`).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('page - passes ?token= to its assets, the REST API and the socket', async () => {
+  it('trace list - shows a trace\'s spans dropped past the server\'s maxSpansPerTrace as a "dropped" badge', async () => {
+    const capped = await startDashboard({ maxSpansPerTrace: 3, tracesIntervalMs: 20, spansIntervalMs: 20 });
+    try {
+      const traceId = newTraceId();
+      const start = nextStartMs(1000);
+      const root = agentRoot(traceId, 'runaway', start, start + 500);
+      const calls = [0, 1, 2, 3].flatMap((i) => toolCall({ traceId, parentSpanId: root.spanId, tool: `t${i}`, gate: 'g', startMs: start + 10, queueMs: 0, endMs: start + 100 }));
+      const response = await fetch(`${capped.url}v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spansToOtlp([root, ...calls])) });
+      expect(response.status).toBe(200);
+      const page = await openPage('', capped.url);
+      const badge = page.locator(`li[data-trace-id="${traceId}"] .badge-error`, { hasText: 'dropped' });
+      await expect.poll(() => badge.textContent(), { timeout: 10_000, interval: 25 }).toBe('2 dropped');
+      expect(await badge.getAttribute('title')).toMatch(/--max-spans-per-trace/);
+    } finally {
+      await capped.server.close();
+    }
+  });
+
+  it('page - passes ?token= to the REST API and the socket, and takes it out of the address bar', async () => {
     const secured = await startDashboard({ token: 's3cret', tracesIntervalMs: 20, spansIntervalMs: 20 });
     try {
       const { traceId, spans } = sampleTrace({ agent: 'token-agent' });
@@ -275,6 +293,13 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
       const snap = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
       expect(snap.rows[0]!.name).toBe('invoke_agent token-agent');
       await expect.poll(() => page.locator('#connection-status').textContent()).toBe('live');
+      // The token left the address bar (history, bookmarks, screen shares) as the page loaded...
+      expect(page.url()).toBe(secured.url);
+      // ...and the tab still has it: a reload keeps working.
+      await page.reload();
+      await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+      await expect.poll(() => page.locator('#connection-status').textContent()).toBe('live');
+      expect(page.url()).toBe(secured.url);
     } finally {
       await secured.server.close();
     }

@@ -5,6 +5,8 @@ describe('resolveDashboardOptions()', () => {
   it('resolveDashboardOptions() - applies the documented defaults', () => {
     const options = resolveDashboardOptions({});
     expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, db: undefined, maxSpans: 200_000, maxTraces: 2000, maxAgeMs: Infinity, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 50 });
+    expect(options).toMatchObject({ allowedHosts: [], allowedOrigins: [], corsOrigins: [], insecure: false, maxIngestQueue: 32, maxSpansPerTrace: 100_000 });
+    expect(options.hostAllowList.names).toEqual(['localhost', '127.0.0.1', '[::1]']);
     expect(DEFAULT_HOST).toBe('127.0.0.1');
     expect(DEFAULT_PORT).toBe(16700);
     expect(options.pageDir).toMatch(/dashboard[\\/]dist[\\/]page[\\/]?$/);
@@ -31,6 +33,14 @@ describe('resolveDashboardOptions()', () => {
       [{ token: '' }, 'token', /expected a non-empty string/],
       [{ host: '' }, 'host', /non-empty/],
       [{ forward: ['ftp://x'] }, 'forward[0]', /expected an http:\/\/ or https:\/\/ URL, received "ftp:\/\/x"/],
+      [{ allowedHosts: 'dash.example.com' }, 'allowedHosts', /expected an array of strings/],
+      [{ allowedHosts: ['https://dash.example.com/'] }, 'allowedHosts[0]', /expected a host name such as dash\.example\.com/],
+      [{ allowedOrigins: ['dash.example.com'] }, 'allowedOrigins[0]', /expected an http\(s\) origin/],
+      [{ corsOrigins: [7] }, 'corsOrigins[0]', /expected a non-empty string, received 7/],
+      [{ insecure: 'yes' }, 'insecure', /expected a boolean/],
+      [{ maxIngestQueue: 0 }, 'maxIngestQueue', /expected an integer >= 1, received 0/],
+      [{ maxSpansPerTrace: 0 }, 'maxSpansPerTrace', /expected an integer >= 1, received 0/],
+      [{ onWarning: 'log' }, 'onWarning', /expected a function/],
       [{ prot: 1 }, 'options', /expected only the options host, port, .*, received "prot"/],
     ];
     for (const [options, option, message] of cases) {

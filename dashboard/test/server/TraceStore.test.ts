@@ -191,6 +191,41 @@ describe.each(implementations)('$name (the TraceStore contract)', ({ name, make 
     expect(store.findTraces({}, 10).traceIds).toEqual([]);
   });
 
+  it('.add() - keeps at most maxSpansPerTrace spans of one trace, counts the rest per trace, and keeps other traces', () => {
+    const store = make({ maxSpans: 100, maxSpansPerTrace: 10 });
+    const other = newTraceId();
+    store.add([spanRecord({ traceId: other })]);
+    const big = newTraceId();
+    const spans = Array.from({ length: 25 }, () => spanRecord({ traceId: big }));
+    const changes: TraceStoreChange[] = [];
+    store.onChange((change) => changes.push(change));
+    expect(store.add(spans.slice(0, 15))).toMatchObject({ added: 10, dropped: 5, droppedAtTraceLimit: 5 });
+    expect(store.getInfo(big)).toMatchObject({ spanCount: 10, droppedSpans: 5 });
+    // A batch of nothing but drops still changes what the trace reports, so listeners hear of it.
+    const version = store.getInfo(big)!.version;
+    expect(store.add(spans.slice(15))).toMatchObject({ added: 0, dropped: 10, droppedAtTraceLimit: 10 });
+    expect(store.getInfo(big)).toMatchObject({ spanCount: 10, droppedSpans: 15 });
+    expect(store.getInfo(big)!.version).toBeGreaterThan(version);
+    expect(changes.map((c) => c.traces.map((t) => t.traceId))).toEqual([[big], [big]]);
+    // A new version of a kept span is still taken.
+    const ended = { ...spans[0]!, name: 'renamed', endTimeUnixNano: msNanos(99_999_999_999) };
+    expect(store.add([ended])).toMatchObject({ updated: 1, dropped: 0 });
+    expect(store.has(other)).toBe(true);
+    expect(store.stats()).toMatchObject({ spans: 11, traces: 2, droppedSpans: 15, maxSpansPerTrace: 10 });
+    expect(() => make({ maxSpansPerTrace: 0 })).toThrow(new RegExp(`${name}\\.maxSpansPerTrace`));
+  });
+
+  it('TraceSummaries - a trace\'s summary says how many of its spans were dropped', () => {
+    const store = make({ maxSpansPerTrace: 2 });
+    const summaries = new TraceSummaries(store);
+    const traceId = newTraceId();
+    store.add([spanRecord({ traceId })]);
+    expect(summaries.get(traceId)?.droppedSpans).toBeUndefined();
+    store.add([spanRecord({ traceId }), spanRecord({ traceId }), spanRecord({ traceId })]);
+    expect(summaries.get(traceId)).toMatchObject({ spanCount: 2, droppedSpans: 2 });
+    summaries.dispose();
+  });
+
   it('.add() - never exceeds its limits and keeps its counters consistent, whatever arrives', () => {
     const traceIds = Array.from({ length: 8 }, () => newTraceId());
     const spanIds = Array.from({ length: 12 }, () => newSpanId());

@@ -83,7 +83,7 @@ describe('runners and agents', () => {
     expect((await post({ agent: 'burst', params: { speed: 1 } })).status).toBe(400);
     expect((await post({ agent: 'nope' })).status).toBe(404);
     expect((await post({ params: {} })).status).toBe(400);
-    const broken = await fetch(`${dashboard.url}api/agents/run`, { method: 'POST', body: '{not json' });
+    const broken = await fetch(`${dashboard.url}api/agents/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
     expect(broken.status).toBe(400);
     expect(requests).toHaveLength(1);
   });
@@ -95,7 +95,7 @@ describe('runners and agents', () => {
       if ((payload as { params: { limit: number } }).params.limit === 2) ack({ error: { code: 'busy', message: 'already running' } });
     });
     const post = (limit: number) =>
-      fetch(`${dashboard.url}api/agents/run`, { method: 'POST', body: JSON.stringify({ agent: 'burst', params: { limit } }) });
+      fetch(`${dashboard.url}api/agents/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'burst', params: { limit } }) });
     expect((await post(1)).status).toBe(504);
     const refused = await post(2);
     expect(refused.status).toBe(502);

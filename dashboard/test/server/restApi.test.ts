@@ -214,7 +214,7 @@ describe.each([
 
         const fresh = await startServer();
         try {
-          const imported = await fetch(`${fresh.url}api/import`, { method: 'POST', body: file });
+          const imported = await fetch(`${fresh.url}api/import`, { method: 'POST', headers: { 'content-type': contentType }, body: file });
           const result = (await imported.json()) as ImportResponse;
           expect(imported.status).toBe(200);
           expect(result).toMatchObject({ format, spans: spans.length, traces: 1, added: spans.length, rejected: 0 });
@@ -249,7 +249,7 @@ describe.each([
       const traceId = newTraceId();
       const good = spanRecord({ traceId });
       const body = `${JSON.stringify(good)}\nnot json\n${JSON.stringify({ ...good, spanId: 'xyz' })}\n`;
-      const response = await fetch(`${running.url}api/import`, { method: 'POST', body: gzipSync(body), headers: { 'content-encoding': 'gzip' } });
+      const response = await fetch(`${running.url}api/import`, { method: 'POST', body: gzipSync(body), headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
       const result = (await response.json()) as ImportResponse;
       expect(response.status).toBe(200);
       expect(result).toMatchObject({ format: 'jsonl', spans: 1, added: 1, rejected: 2 });
@@ -260,7 +260,7 @@ describe.each([
     it('POST /api/import - answers an unreadable body with 400 and stores nothing', async () => {
       const before = (await getJson<HealthResponse>(`${running.url}healthz`)).body.store.spans;
       for (const body of ['garbage', '{"resourceSpans": 7}', '{"data": [{"traceID": 5}]}']) {
-        const response = await fetch(`${running.url}api/import`, { method: 'POST', body });
+        const response = await fetch(`${running.url}api/import`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
         expect(response.status).toBe(400);
         expect(((await response.json()) as ApiErrorBody).error.code).toBe('invalid_body');
       }

@@ -50,7 +50,7 @@ export class DashboardClient {
       });
     } catch (error) {
       const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-      throw new DashboardRequestError(`no dashboard answers at ${this.baseUrl} (${reason}); start one with "npx overlap-dashboard" or pass --dashboard URL`);
+      throw new DashboardRequestError(`no dashboard answers at ${this.baseUrl} (${reason}); start one with "npm run dashboard" in the Overlap repository (or "overlap demo"), or pass --dashboard URL`);
     }
     const text = await response.text();
     if (!response.ok) {

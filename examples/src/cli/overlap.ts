@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from '@overlap/shared';
+import { isUnsafeExposureError } from '@overlap/dashboard';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, isInvalidOptionError } from '@overlap/shared';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { examples } from '../catalog.js';
 import { startDemo } from '../demo/startDemo.js';
@@ -32,6 +33,11 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** A repeatable flag whose values may also be comma-separated (as its environment variable is). */
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -112,19 +118,32 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(new Option('--host <host>', 'interface the dashboard listens on').env('OVERLAP_DASHBOARD_HOST').default(DEFAULT_DASHBOARD_HOST))
     .addOption(new Option('--port <port>', 'port of the dashboard').env('OVERLAP_DASHBOARD_PORT').argParser(integer(0, 65535)).default(DEFAULT_DASHBOARD_PORT))
     .addOption(new Option('--token <token>', 'require this token on the dashboard').env('OVERLAP_DASHBOARD_TOKEN'))
+    .addOption(new Option('--allowed-hosts <names>', 'more host names the dashboard answers to (comma-separated or repeatable)').env('OVERLAP_DASHBOARD_ALLOWED_HOSTS').argParser(collectList))
+    .addOption(new Option('--allowed-origins <origins>', "web origins trusted like the dashboard's own page (comma-separated or repeatable)").env('OVERLAP_DASHBOARD_ALLOWED_ORIGINS').argParser(collectList))
+    .addOption(new Option('--insecure', 'let the dashboard listen on a non-loopback --host without a token (it warns)'))
     .addOption(new Option('--forward <url>', 'forward every trace to this OTLP/HTTP URL too, such as Jaeger\'s (repeatable)').argParser(collect))
     .addOption(new Option('--interval <seconds>', 'run the next example every this many seconds (0: only at start-up and on request)').argParser(integer(0)).default(15))
     .addOption(new Option('--seed <n>', "seed of the upstream's latencies and faults").argParser(integer(0)).default(1))
-    .action(async (flags: { host: string; port: number; token?: string; forward?: string[]; interval: number; seed: number }) => {
-      const demo = await startDemo({
-        host: flags.host,
-        port: flags.port,
-        intervalMs: flags.interval * 1000,
-        seed: flags.seed,
-        forward: flags.forward ?? [],
-        ...(flags.token ? { token: flags.token } : {}),
-      });
-      out(`Overlap demo: open ${demo.url}${flags.token ? `?token=${flags.token}` : ''}`);
+    .action(async (flags: { host: string; port: number; token?: string; forward?: string[]; allowedHosts?: string[]; allowedOrigins?: string[]; insecure?: boolean; interval: number; seed: number }) => {
+      let demo: Awaited<ReturnType<typeof startDemo>>;
+      try {
+        demo = await startDemo({
+          host: flags.host,
+          port: flags.port,
+          intervalMs: flags.interval * 1000,
+          seed: flags.seed,
+          forward: flags.forward ?? [],
+          allowedHosts: flags.allowedHosts ?? [],
+          allowedOrigins: flags.allowedOrigins ?? [],
+          insecure: flags.insecure === true,
+          ...(flags.token ? { token: flags.token } : {}),
+        });
+      } catch (error) {
+        if (isUnsafeExposureError(error) || isInvalidOptionError(error)) throw new UsageError(error.message);
+        throw error;
+      }
+      // The token itself is never printed: terminal scroll-back and logs outlive it.
+      out(`Overlap demo: open ${demo.url}${flags.token ? '?token=<your token>' : ''}`);
       out(`  OTLP/HTTP traces: ${demo.url}v1/traces · upstream: ${demo.upstream.url}`);
       out('  the examples run now; press Ctrl+C to stop');
       let stopping = false;

@@ -72,7 +72,7 @@ export async function runCommand(name: string, flags: RunFlags, io: RunOutput): 
     const reachable = await new DashboardClient(candidate, flags.token).reachable();
     if (reachable) dashboardUrl = candidate;
     else if (flags.dashboard !== undefined) {
-      io.err(`no dashboard answers at ${flags.dashboard}; start one with "npx overlap-dashboard" or run with --no-dashboard`);
+      io.err(`no dashboard answers at ${flags.dashboard}; start one with "npm run dashboard" in the Overlap repository (or "overlap demo"), or run with --no-dashboard`);
       return 1;
     }
   }

@@ -18,8 +18,17 @@ export interface DemoOptions {
    * @defaultValue 16700
    */
   port?: number;
-  /** Token the dashboard requires, if any. */
+  /** Token the dashboard requires, if any; needed to listen on a non-loopback host (or {@link insecure}). */
   token?: string;
+  /** More host names the dashboard answers to (its `allowedHosts`). */
+  allowedHosts?: string[];
+  /** Web origins trusted like the dashboard's own page (its `allowedOrigins`). */
+  allowedOrigins?: string[];
+  /**
+   * Listen on a non-loopback host without a token anyway (the dashboard's `insecure`; it warns).
+   * @defaultValue false
+   */
+  insecure?: boolean;
   /** OTLP/HTTP URLs the dashboard forwards everything to (Jaeger...). */
   forward?: string[];
   /**
@@ -67,6 +76,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     port: options.port ?? DEFAULT_DASHBOARD_PORT,
     ...(options.token ? { token: options.token } : {}),
     forward: options.forward ?? [],
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    insecure: options.insecure ?? false,
+    onWarning: (message) => log(`warning: ${message}`),
   });
   const { url } = await dashboard.listen();
   const upstream = await createUpstream({ seed: options.seed ?? 1 });

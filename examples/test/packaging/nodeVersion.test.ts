@@ -58,7 +58,7 @@ describe('the Node.js floor', () => {
     expect(result.stdout).toBe('');
   });
 
-  it.each([['start'], ['test'], ['preinstall'], ['bench']])('npm run %s - stops at once on Node 20 with the message', (script) => {
+  it.each([['start'], ['test'], ['preinstall'], ['bench'], ['dashboard'], ['overlap'], ['hostile']])('npm run %s - stops at once on Node 20 with the message', (script) => {
     const result = onOldNode('npm', ['run', '--silent', script]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(MESSAGE);

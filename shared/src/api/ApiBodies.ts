@@ -34,13 +34,15 @@ export interface TraceStoreStats {
   readonly maxTraces: number | null;
   /** Most spans kept; `null` when unbounded. */
   readonly maxSpans: number | null;
+  /** Most spans kept in one trace; a trace's spans past it are dropped and counted. `null` when unbounded. */
+  readonly maxSpansPerTrace: number | null;
   /** Longest a trace is kept after it last changed, in ms; `null` when unbounded. */
   readonly maxAgeMs: number | null;
   /** Traces evicted (least recently active first) to stay within the limits, since start (since the file was created, for a file). */
   readonly evictedTraces: number;
   /** Spans those evicted traces held. */
   readonly evictedSpans: number;
-  /** Spans refused because their trace alone filled the store. */
+  /** Spans refused because their trace held `maxSpansPerTrace` spans, or alone filled the store. */
   readonly droppedSpans: number;
 }
 

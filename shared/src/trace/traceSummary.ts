@@ -78,6 +78,11 @@ export interface TraceSummary {
    * long, at least); below 1, the calls did not fill the wall time (the agent's own work, gaps).
    */
   readonly speedup: number;
+  /**
+   * Spans of this trace the dashboard's store refused (the trace held its `maxSpansPerTrace`), so the
+   * figures above leave them out. Set by the dashboard when above 0; `summarizeTrace` cannot know it.
+   */
+  readonly droppedSpans?: number;
 }
 
 /**

@@ -133,7 +133,7 @@ export class TraceListView {
 
 /** What an item shows; an item is rebuilt only when this changes. */
 function itemKey(summary: TraceSummary): string {
-  return `${summary.agentName ?? ''}\u0000${summary.rootName}\u0000${summary.wallMs}\u0000${summary.spanCount}\u0000${summary.errorCount}\u0000${summary.timeoutCount}\u0000${summary.inFlightCount}`;
+  return `${summary.agentName ?? ''}\u0000${summary.rootName}\u0000${summary.wallMs}\u0000${summary.spanCount}\u0000${summary.errorCount}\u0000${summary.timeoutCount}\u0000${summary.inFlightCount}\u0000${summary.droppedSpans ?? 0}`;
 }
 
 function renderItem(summary: TraceSummary, compare: boolean): HTMLLIElement {
@@ -141,6 +141,9 @@ function renderItem(summary: TraceSummary, compare: boolean): HTMLLIElement {
   const badges: HTMLElement[] = [];
   if (summary.inFlightCount > 0) badges.push(element('span', { className: 'badge badge-live', text: 'live', attrs: { title: `${summary.inFlightCount} span(s) in flight` } }));
   if (summary.errorCount > 0) badges.push(element('span', { className: 'badge badge-error', text: `${summary.errorCount} error${summary.errorCount === 1 ? '' : 's'}` }));
+  if ((summary.droppedSpans ?? 0) > 0) {
+    badges.push(element('span', { className: 'badge badge-error', text: `${summary.droppedSpans} dropped`, attrs: { title: `${summary.droppedSpans} span(s) dropped: the trace reached the server's --max-spans-per-trace` } }));
+  }
   if (summary.timeoutCount > 0) badges.push(element('span', { className: 'badge badge-timeout', text: `${summary.timeoutCount} timeout${summary.timeoutCount === 1 ? '' : 's'}` }));
   return element('li', { className: 'trace-item', attrs: { role: 'option', id: `trace-${summary.traceId}`, 'data-trace-id': summary.traceId, 'aria-selected': 'false' } }, [
     element('div', { className: 'trace-item-top' }, [

@@ -53,7 +53,8 @@ export class TraceSummaries {
       }
     }
     const started = performance.now();
-    const summary = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
+    const computed = summarizeTrace(assembleTrace(this.store.getSpans(traceId) ?? []));
+    const summary: TraceSummary = info.droppedSpans > 0 ? { ...computed, droppedSpans: info.droppedSpans } : computed;
     const computedAt = performance.now();
     this.store.keepSummary(traceId, { version: info.version, summary });
     this.timings.set(traceId, { computedAt, computeMs: computedAt - started });

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { AgentsResponse, RunAgentRequest, RunAgentResponse } from '@overlap/shared';
 import { HttpError } from '../errors/HttpError.js';
+import { requireMediaType } from '../http/requireMediaType.js';
 import type { RunnerRegistry } from '../runners/RunnerRegistry.js';
 
 /** Largest `POST /api/agents/run` body. */
@@ -10,8 +11,9 @@ const MAX_RUN_BODY_BYTES = 64 * 1024;
  * `GET /api/agents`: the agents connected runners offer (`AgentsResponse`).
  * `POST /api/agents/run` with a `RunAgentRequest` (`{ runnerId?, agent, params }`): asks a runner to run
  * the agent; 202 with a `RunAgentResponse` once the runner has accepted (its traces then arrive as usual).
- * The body is read by express's JSON parser (limit 64 KiB, gzip inflated); its errors, like every
- * {@link HttpError} here, become `{ error: { code, message } }` in the API's error handler.
+ * The body must be `Content-Type: application/json` (else 415: a browser must pre-flight it, so another
+ * site's page cannot post one) and is read by express's JSON parser (limit 64 KiB, gzip inflated); its
+ * errors, like every {@link HttpError} here, become `{ error: { code, message } }` in the API's error handler.
  */
 export function agentRoutes(registry: Pick<RunnerRegistry, 'list' | 'requestRun'>): Router {
   const router = Router();
@@ -19,7 +21,7 @@ export function agentRoutes(registry: Pick<RunnerRegistry, 'list' | 'requestRun'
     const body: AgentsResponse = { runners: registry.list() };
     res.json(body);
   });
-  router.post('/agents/run', express.json({ limit: MAX_RUN_BODY_BYTES, type: () => true }), async (req, res) => {
+  router.post('/agents/run', requireMediaType(['application/json']), express.json({ limit: MAX_RUN_BODY_BYTES, type: 'application/json' }), async (req, res) => {
     const result: RunAgentResponse = await registry.requestRun(readRunRequest(req.body));
     res.status(202).json(result);
   });

@@ -12,6 +12,7 @@ import {
 } from '@overlap/shared';
 import type { ExportFormat, ImportResponse, SpanRecord } from '@overlap/shared';
 import { HttpError } from '../errors/HttpError.js';
+import { requireMediaType } from '../http/requireMediaType.js';
 import type { TraceStore } from '../store/TraceStore.js';
 import { invalidParameter, parseExportFormatQuery, parseExportQuery, parseTraceId } from './traceQuery.js';
 
@@ -22,6 +23,12 @@ export interface ExportRoutesOptions {
 }
 
 const MAX_PROBLEMS = 50;
+
+/**
+ * What `POST /api/import` takes: JSON, JSON lines, or a file as bytes. None is a type a browser may send
+ * across origins without a pre-flight.
+ */
+export const IMPORT_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'] as const;
 
 const FORMATS: Record<ExportFormat, { contentType: string; extension: string; write: (spans: readonly SpanRecord[]) => string }> = {
   otlp: { contentType: 'application/json', extension: 'otlp.json', write: (spans) => JSON.stringify(spansToOtlp(spans)) },
@@ -67,7 +74,7 @@ export function exportRoutes(store: TraceStore, options: ExportRoutesOptions): R
     sendExport(res, format, spans, `overlap-${selected.length}-traces-${stamp}`);
   });
 
-  router.post('/import', express.raw({ type: () => true, limit: options.maxBodyBytes }), (req, res) => {
+  router.post('/import', requireMediaType(IMPORT_MEDIA_TYPES), express.raw({ type: () => true, limit: options.maxBodyBytes }), (req, res) => {
     const forced = req.query.format === undefined ? undefined : parseExportFormatQuery({ format: req.query.format });
     for (const name of Object.keys(req.query)) if (name !== 'format' && name !== 'token') throw invalidParameter(name, 'is not a parameter of this route (known: format)');
     const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';

@@ -35,7 +35,9 @@ export function traceRoutes(store: TraceStore, summaries: TraceSummaries): Route
     const spans = store.getSpans(traceId);
     const summary = summaries.get(traceId);
     if (spans === undefined || summary === undefined) throw new HttpError(404, 'not_found', `no trace ${traceId} in the store`);
-    const body: TraceResponse = { traceId, spans, warnings: [...assembleTrace(spans).warnings], summary };
+    const dropped = summary.droppedSpans ?? 0;
+    const warnings = [...(dropped > 0 ? [`${dropped} spans dropped: the trace reached the server's limit of ${store.maxSpansPerTrace} spans per trace (--max-spans-per-trace)`] : []), ...assembleTrace(spans).warnings];
+    const body: TraceResponse = { traceId, spans, warnings, summary };
     res.json(body);
   });
 

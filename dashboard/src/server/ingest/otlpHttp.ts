@@ -1,10 +1,13 @@
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { isInvalidOtlpRequestError, otlpToSpans } from '@overlap/shared';
-import type { OtlpExportTraceServiceResponse, OtlpRejectedSpan } from '@overlap/shared';
+import { isInvalidOtlpRequestError } from '@overlap/shared';
+import type { OtlpExportTraceServiceResponse, OtlpToSpansResult } from '@overlap/shared';
+import { isOtlpBodyDecodeError } from '../errors/OtlpBodyDecodeError.js';
 import { bodyParserFailure } from '../http/bodyParserErrors.js';
 import type { TraceStore } from '../store/TraceStore.js';
-import { decodeOtlpProtobufRequest } from './otlpProtobuf.js';
+import { INGEST_RETRY_AFTER_S } from './IngestQueue.js';
+import type { IngestQueue } from './IngestQueue.js';
+import { decodeOtlpBody } from './decodeOtlpBody.js';
 import { RpcCode, otlpEncodingOf, sendExportResponse, sendRpcStatus } from './rpcStatus.js';
 import type { OtlpEncoding } from './rpcStatus.js';
 
@@ -17,6 +20,8 @@ export interface OtlpHttpOptions {
    * block: it runs before the response is sent.
    */
   onIngest?: (body: Buffer, encoding: OtlpEncoding) => void;
+  /** The bound on requests in progress; past it, 503 with `Retry-After`. */
+  queue: IngestQueue;
 }
 
 /** Counters of the OTLP endpoint, for `/healthz`. */
@@ -29,6 +34,8 @@ export interface OtlpIngestCounters {
   rejectedSpans: number;
   /** Requests refused whole (400, 413, 415). */
   failedRequests: number;
+  /** Requests refused with 503 because the ingest queue was full (see `maxIngestQueue`). */
+  overloadedRequests: number;
 }
 
 const MAX_REASONS_IN_MESSAGE = 5;
@@ -43,7 +50,9 @@ const MAX_REASONS_IN_MESSAGE = 5;
  *   naming the bad field, when there is one) in the request's encoding;
  * - a body past `maxBodyBytes` after inflation (gzip, deflate or brotli): 413; an unsupported
  *   `Content-Encoding`: 415; a corrupt compressed body: 400. Bodies are read by express's own raw body
- *   parser, whose refusals one error handler turns into a `google.rpc.Status`.
+ *   parser, whose refusals one error handler turns into a `google.rpc.Status`;
+ * - more than `queue.maxQueued` requests in progress: 503 with `Retry-After` (a retryable answer for
+ *   exporters), before the body is read.
  *
  * A refused request changes nothing in the store.
  *
@@ -58,6 +67,24 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
   router.post(
     '/v1/traces',
     (req: Request, res: Response, next: NextFunction) => {
+      const release = options.queue.tryEnter();
+      if (release !== undefined) {
+        res.once('close', release);
+        next();
+        return;
+      }
+      counters.overloadedRequests++;
+      res.setHeader('Retry-After', String(INGEST_RETRY_AFTER_S));
+      res.setHeader('Connection', 'close');
+      sendRpcStatus(
+        res,
+        otlpEncodingOf(req.headers['content-type']) ?? 'json',
+        503,
+        RpcCode.UNAVAILABLE,
+        `the ingest queue is full (${options.queue.maxQueued} requests in progress): retry after ${INGEST_RETRY_AFTER_S} s; --max-ingest-queue (option maxIngestQueue) sets the bound`,
+      );
+    },
+    (req: Request, res: Response, next: NextFunction) => {
       if (otlpEncodingOf(req.headers['content-type']) !== undefined) {
         next();
         return;
@@ -71,25 +98,28 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
     (req: Request, res: Response) => {
       const encoding = otlpEncodingOf(req.headers['content-type'])!;
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let spans: ReturnType<typeof otlpToSpans>;
+      let spans: OtlpToSpansResult;
       try {
-        spans = otlpToSpans(decode(body, encoding));
+        spans = decodeOtlpBody(body, encoding);
       } catch (error) {
+        // Only the sender's faults are 400s; anything else is a bug, answered 500 by the error handler.
+        if (!isOtlpBodyDecodeError(error) && !isInvalidOtlpRequestError(error)) throw error;
         counters.failedRequests++;
         sendBadRequest(res, encoding, error);
         return;
       }
       options.onIngest?.(body, encoding);
       const added = store.add(spans.spans);
-      const rejected: OtlpRejectedSpan[] = [...spans.rejected];
-      if (added.dropped > 0) {
-        rejected.push(...Array.from({ length: added.dropped }, () => ({ reason: 'the trace alone fills the store (maxSpans)' })));
-      }
+      const reasons = new Map<string, number>();
+      for (const { reason } of spans.rejected) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      if (added.droppedAtTraceLimit > 0) reasons.set(`the trace holds the most spans kept per trace (maxSpansPerTrace ${store.maxSpansPerTrace})`, added.droppedAtTraceLimit);
+      if (added.dropped > added.droppedAtTraceLimit) reasons.set('the trace alone fills the store (maxSpans)', added.dropped - added.droppedAtTraceLimit);
+      const rejectedCount = spans.rejected.length + added.dropped;
       counters.requests++;
       counters.acceptedSpans += added.added + added.updated + added.unchanged;
-      counters.rejectedSpans += rejected.length;
+      counters.rejectedSpans += rejectedCount;
       const response: OtlpExportTraceServiceResponse =
-        rejected.length === 0 ? {} : { partialSuccess: { rejectedSpans: String(rejected.length), errorMessage: describeRejections(rejected) } };
+        rejectedCount === 0 ? {} : { partialSuccess: { rejectedSpans: String(rejectedCount), errorMessage: describeRejections(rejectedCount, reasons) } };
       sendExportResponse(res, encoding, response);
     },
   );
@@ -109,25 +139,6 @@ export function otlpHttpRouter(store: TraceStore, options: OtlpHttpOptions, coun
   return router;
 }
 
-function decode(body: Buffer, encoding: OtlpEncoding): unknown {
-  if (encoding === 'protobuf') {
-    try {
-      return decodeOtlpProtobufRequest(body);
-    } catch (error) {
-      throw new BodyDecodeError(`the body is not a valid protobuf ExportTraceServiceRequest: ${messageOf(error)}`);
-    }
-  }
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch (error) {
-    throw new BodyDecodeError(`the body is not valid JSON: ${messageOf(error)}`);
-  }
-}
-
-class BodyDecodeError extends Error {
-  override readonly name = 'BodyDecodeError';
-}
-
 function sendBadRequest(res: Response, encoding: OtlpEncoding, error: unknown): void {
   if (isInvalidOtlpRequestError(error)) {
     sendRpcStatus(res, encoding, 400, RpcCode.INVALID_ARGUMENT, error.message, [{ field: error.path, description: `must be ${error.expected}` }]);
@@ -136,13 +147,11 @@ function sendBadRequest(res: Response, encoding: OtlpEncoding, error: unknown): 
   }
 }
 
-/** "3 spans rejected: traceId must be ... (2), startTimeUnixNano must be ... (1)". */
-function describeRejections(rejected: readonly OtlpRejectedSpan[]): string {
-  const counts = new Map<string, number>();
-  for (const { reason } of rejected) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+/** "3 spans rejected: traceId must be ... (2); startTimeUnixNano must be ... (1)". */
+function describeRejections(rejected: number, counts: ReadonlyMap<string, number>): string {
   const reasons = [...counts].slice(0, MAX_REASONS_IN_MESSAGE).map(([reason, count]) => `${reason} (${count})`);
   const more = counts.size > MAX_REASONS_IN_MESSAGE ? `, and ${counts.size - MAX_REASONS_IN_MESSAGE} other reasons` : '';
-  return `${rejected.length} span${rejected.length === 1 ? '' : 's'} rejected: ${reasons.join('; ')}${more}`;
+  return `${rejected} span${rejected === 1 ? '' : 's'} rejected: ${reasons.join('; ')}${more}`;
 }
 
 /** Lets an unread body drain so the connection can be reused, or closes the connection when it is too big to drain. */

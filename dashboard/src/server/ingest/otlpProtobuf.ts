@@ -10,6 +10,7 @@ import type {
   OtlpScopeSpans,
   OtlpSpan,
 } from '@overlap/shared';
+import { ProtobufDecodeError } from '../errors/ProtobufDecodeError.js';
 import { OtlpProtoTypes } from './otlpProtoSchema.js';
 
 /** What protobufjs gives for a decoded message: its set fields as own properties. */
@@ -20,7 +21,11 @@ type Decoded = Record<string, unknown>;
  * 64-bit integers as decimal strings, other bytes as base64, enums as integers. Fields left unset by the
  * sender are absent. The result goes to `otlpToSpans` like a parsed JSON body.
  *
- * @throws when the bytes are not a valid message (truncated, wrong wire types); the caller answers 400.
+ * The decoder refuses messages nested past its recursion limit (protobufjs's, about 100 messages: some
+ * 45 levels of attribute values), so the mapping here never recurses deeply.
+ *
+ * @throws {@link ProtobufDecodeError} when the bytes are not a valid message (truncated, wrong wire
+ * types, nested past the decoder's stack); the caller answers 400.
  *
  * @example
  * ```ts
@@ -28,7 +33,12 @@ type Decoded = Record<string, unknown>;
  * ```
  */
 export function decodeOtlpProtobufRequest(bytes: Uint8Array): OtlpExportTraceServiceRequest {
-  const message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+  let message: Decoded;
+  try {
+    message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+  } catch (error) {
+    throw new ProtobufDecodeError(error);
+  }
   return { resourceSpans: list(message.resourceSpans).map(toResourceSpans) };
 }
 

@@ -9,8 +9,11 @@ export type OtlpEncoding = 'protobuf' | 'json';
 /** gRPC status codes used in `google.rpc.Status.code` (informational in OTLP/HTTP). */
 export const RpcCode = {
   INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
   INTERNAL: 13,
+  UNAVAILABLE: 14,
   UNAUTHENTICATED: 16,
 } as const;
 

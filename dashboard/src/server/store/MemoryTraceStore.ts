@@ -30,6 +30,8 @@ interface TraceEntry {
   maxStart: string;
   maxEnd: string | undefined;
   inFlight: number;
+  /** Spans refused for this trace (see {@link TraceInfo.droppedSpans}). */
+  dropped: number;
   /** Counts of `facet\0value` over the trace's spans, so a replaced span's values can be taken back. */
   facetCounts: Map<string, number>;
   /** The start the entry is filed under in `byStart`, or undefined before it is filed. */
@@ -73,12 +75,14 @@ export class MemoryTraceStore implements TraceStore {
   readonly maxSpans: number;
   readonly maxTraces: number;
   readonly maxAgeMs: number;
+  readonly maxSpansPerTrace: number;
 
   constructor(options: MemoryTraceStoreOptions = {}) {
     const limits = resolveTraceStoreLimits('MemoryTraceStore', options, { maxSpans: DEFAULT_MAX_SPANS, maxTraces: DEFAULT_MAX_TRACES });
     this.maxSpans = limits.maxSpans;
     this.maxTraces = limits.maxTraces;
     this.maxAgeMs = limits.maxAgeMs;
+    this.maxSpansPerTrace = limits.maxSpansPerTrace;
     this.now = limits.now;
     this.changes = new EventChannel({ onError: limits.onError });
   }
@@ -96,6 +100,7 @@ export class MemoryTraceStore implements TraceStore {
       maxTraces: boundOrNull(this.maxTraces),
       maxSpans: boundOrNull(this.maxSpans),
       maxAgeMs: boundOrNull(this.maxAgeMs),
+      maxSpansPerTrace: boundOrNull(this.maxSpansPerTrace),
       evictedTraces: this.evictedTraceCount,
       evictedSpans: this.evictedSpanCount,
       droppedSpans: this.droppedSpanCount,
@@ -103,7 +108,7 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   add(spans: readonly SpanRecord[]): TraceStoreAddResult {
-    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, evictedTraces: 0 };
+    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, droppedAtTraceLimit: 0, evictedTraces: 0 };
     const nowMs = this.now();
     this.evictedNow = [];
     this.evictOlderThan(nowMs);
@@ -121,6 +126,7 @@ export class MemoryTraceStore implements TraceStore {
         entry.lastActiveMs = nowMs;
       }
       let rescan = false;
+      const droppedBefore = entry.dropped;
       for (const span of group) {
         const held = entry.spans.get(span.spanId);
         const slot = spanSlot(held === undefined ? undefined : spanVersionKey(held), span);
@@ -140,10 +146,18 @@ export class MemoryTraceStore implements TraceStore {
           result.updated++;
           continue;
         }
+        if (entry.spans.size >= this.maxSpansPerTrace) {
+          result.dropped++;
+          result.droppedAtTraceLimit++;
+          this.droppedSpanCount++;
+          entry.dropped++;
+          continue;
+        }
         while (this.spanCount >= this.maxSpans && this.evictOldest(entry));
         if (this.spanCount >= this.maxSpans) {
           result.dropped++;
           this.droppedSpanCount++;
+          entry.dropped++;
           continue;
         }
         entry.spans.set(slot, span);
@@ -159,7 +173,8 @@ export class MemoryTraceStore implements TraceStore {
         this.traces.delete(traceId);
         continue;
       }
-      if (change.added.length === 0 && change.updated.length === 0) continue;
+      // A drop changes what the trace reports (its droppedSpans), so it counts as a change too.
+      if (change.added.length === 0 && change.updated.length === 0 && entry.dropped === droppedBefore) continue;
       if (rescan) rescanTimes(entry);
       this.fileByStart(entry);
       entry.version = ++this.versionCounter;
@@ -375,6 +390,7 @@ function newEntry(traceId: string, nowMs: number): TraceEntry {
     maxStart: '',
     maxEnd: undefined,
     inFlight: 0,
+    dropped: 0,
     facetCounts: new Map(),
     indexedStart: undefined,
     version: 0,
@@ -417,6 +433,7 @@ function infoOf(entry: TraceEntry): TraceInfo {
     durationMs: traceDurationMs(entry.minStart, entry.maxStart, entry.maxEnd),
     spanCount: entry.spans.size,
     inFlightCount: entry.inFlight,
+    droppedSpans: entry.dropped,
     services: values.service.sort(),
     agents: values.agent.sort(),
     tools: values.tool.sort(),

@@ -84,6 +84,7 @@ interface TraceRow {
   duration_ms: number;
   span_count: number;
   in_flight: number;
+  dropped: number;
   version: number;
 }
 
@@ -104,6 +105,8 @@ interface WorkingTrace {
   maxEnd: string | undefined;
   spanCount: number;
   inFlight: number;
+  /** Spans refused for this trace (see {@link TraceInfo.droppedSpans}). */
+  dropped: number;
   /** Facet key (`facet\0value`) to the change in its count. */
   facetDeltas: Map<string, number>;
   rescan: boolean;
@@ -156,6 +159,7 @@ export class SqliteTraceStore implements TraceStore {
   readonly maxSpans: number;
   readonly maxTraces: number;
   readonly maxAgeMs: number;
+  readonly maxSpansPerTrace: number;
 
   constructor(options: SqliteTraceStoreOptions) {
     validateOption.object('SqliteTraceStore options', options);
@@ -168,6 +172,7 @@ export class SqliteTraceStore implements TraceStore {
     this.maxSpans = limits.maxSpans;
     this.maxTraces = limits.maxTraces;
     this.maxAgeMs = limits.maxAgeMs;
+    this.maxSpansPerTrace = limits.maxSpansPerTrace;
     this.now = limits.now;
     this.changes = new EventChannel({ onError: limits.onError });
     this.db = openDatabase(path, checkIntegrity, migrations);
@@ -194,6 +199,7 @@ export class SqliteTraceStore implements TraceStore {
       maxTraces: boundOrNull(this.maxTraces),
       maxSpans: boundOrNull(this.maxSpans),
       maxAgeMs: boundOrNull(this.maxAgeMs),
+      maxSpansPerTrace: boundOrNull(this.maxSpansPerTrace),
       evictedTraces: c.evicted_traces,
       evictedSpans: c.evicted_spans,
       droppedSpans: c.dropped_spans,
@@ -202,7 +208,7 @@ export class SqliteTraceStore implements TraceStore {
 
   add(spans: readonly SpanRecord[]): TraceStoreAddResult {
     this.assertOpen();
-    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, evictedTraces: 0 };
+    const result: TraceStoreAddResult = { added: 0, updated: 0, unchanged: 0, dropped: 0, droppedAtTraceLimit: 0, evictedTraces: 0 };
     const before = { ...this.counters };
     const nowMs = this.now();
     const changes: TraceChange[] = [];
@@ -259,6 +265,7 @@ export class SqliteTraceStore implements TraceStore {
       durationMs: row.duration_ms,
       spanCount: row.span_count,
       inFlightCount: row.in_flight,
+      droppedSpans: row.dropped,
       services: values.service,
       agents: values.agent,
       tools: values.tool,
@@ -378,8 +385,20 @@ export class SqliteTraceStore implements TraceStore {
     }
     const trace: WorkingTrace =
       row === undefined
-        ? { traceId, isNew: true, minStart: '', maxStart: '', maxEnd: undefined, spanCount: 0, inFlight: 0, facetDeltas: new Map(), rescan: false }
-        : { traceId, isNew: false, minStart: row.min_start, maxStart: row.max_start, maxEnd: row.max_end ?? undefined, spanCount: row.span_count, inFlight: row.in_flight, facetDeltas: new Map(), rescan: false };
+        ? { traceId, isNew: true, minStart: '', maxStart: '', maxEnd: undefined, spanCount: 0, inFlight: 0, dropped: 0, facetDeltas: new Map(), rescan: false }
+        : {
+            traceId,
+            isNew: false,
+            minStart: row.min_start,
+            maxStart: row.max_start,
+            maxEnd: row.max_end ?? undefined,
+            spanCount: row.span_count,
+            inFlight: row.in_flight,
+            dropped: row.dropped,
+            facetDeltas: new Map(),
+            rescan: false,
+          };
+    const droppedBefore = trace.dropped;
     const change: TraceChange = { traceId, added: [], updated: [] };
     for (const span of group) {
       const held = s.spanAtSlot.get(traceId, span.spanId) as unknown as SpanRow | undefined;
@@ -406,10 +425,18 @@ export class SqliteTraceStore implements TraceStore {
         result.updated++;
         continue;
       }
+      if (trace.spanCount >= this.maxSpansPerTrace) {
+        result.dropped++;
+        result.droppedAtTraceLimit++;
+        this.counters.dropped_spans++;
+        trace.dropped++;
+        continue;
+      }
       while (this.counters.spans >= this.maxSpans && this.evictOldest(traceId));
       if (this.counters.spans >= this.maxSpans) {
         result.dropped++;
         this.counters.dropped_spans++;
+        trace.dropped++;
         continue;
       }
       const facets = facetText(span);
@@ -425,7 +452,8 @@ export class SqliteTraceStore implements TraceStore {
     }
     const activeSeq = ++this.counters.active_seq;
     if (trace.spanCount === 0) return undefined;
-    if (change.added.length === 0 && change.updated.length === 0) {
+    // A drop changes what the trace reports (its droppedSpans), so it counts as a change too.
+    if (change.added.length === 0 && change.updated.length === 0 && trace.dropped === droppedBefore) {
       // Touched, not changed: it is still the most recently active.
       s.touchTrace.run(activeSeq, nowMs, traceId);
       return undefined;
@@ -450,9 +478,9 @@ export class SqliteTraceStore implements TraceStore {
     const minStart = trace.minStart;
     if (trace.isNew) {
       this.counters.traces++;
-      s.insertTrace.run(traceId, timeKey(minStart), minStart, trace.maxStart, trace.maxEnd ?? null, durationMs, trace.spanCount, trace.inFlight, version, activeSeq, nowMs);
+      s.insertTrace.run(traceId, timeKey(minStart), minStart, trace.maxStart, trace.maxEnd ?? null, durationMs, trace.spanCount, trace.inFlight, trace.dropped, version, activeSeq, nowMs);
     } else {
-      s.updateTrace.run(timeKey(minStart), minStart, trace.maxStart, trace.maxEnd ?? null, durationMs, trace.spanCount, trace.inFlight, version, activeSeq, nowMs, traceId);
+      s.updateTrace.run(timeKey(minStart), minStart, trace.maxStart, trace.maxEnd ?? null, durationMs, trace.spanCount, trace.inFlight, trace.dropped, version, activeSeq, nowMs, traceId);
     }
     return change;
   }
@@ -613,12 +641,12 @@ function prepareStatements(db: DatabaseSync) {
       'UPDATE counters SET spans = ?, traces = ?, in_flight = ?, evicted_traces = ?, evicted_spans = ?, dropped_spans = ?, version_seq = ?, active_seq = ? WHERE id = 1',
     ),
     hasTrace: p('SELECT 1 FROM traces WHERE trace_id = ?'),
-    readTrace: p('SELECT trace_id, start_key, min_start, max_start, max_end, duration_ms, span_count, in_flight, version FROM traces WHERE trace_id = ?'),
+    readTrace: p('SELECT trace_id, start_key, min_start, max_start, max_end, duration_ms, span_count, in_flight, dropped, version FROM traces WHERE trace_id = ?'),
     insertTrace: p(
-      'INSERT INTO traces (trace_id, start_key, min_start, max_start, max_end, duration_ms, span_count, in_flight, version, active_seq, active_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO traces (trace_id, start_key, min_start, max_start, max_end, duration_ms, span_count, in_flight, dropped, version, active_seq, active_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     updateTrace: p(
-      'UPDATE traces SET start_key = ?, min_start = ?, max_start = ?, max_end = ?, duration_ms = ?, span_count = ?, in_flight = ?, version = ?, active_seq = ?, active_ms = ? WHERE trace_id = ?',
+      'UPDATE traces SET start_key = ?, min_start = ?, max_start = ?, max_end = ?, duration_ms = ?, span_count = ?, in_flight = ?, dropped = ?, version = ?, active_seq = ?, active_ms = ? WHERE trace_id = ?',
     ),
     touchTrace: p('UPDATE traces SET active_seq = ?, active_ms = ? WHERE trace_id = ?'),
     traceTimes: p('SELECT min(start_key) AS min_start, max(start_key) AS max_start, max(end_key) AS max_end FROM spans WHERE trace_id = ?'),

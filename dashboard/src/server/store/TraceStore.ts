@@ -49,6 +49,8 @@ export interface TraceInfo {
   spanCount: number;
   /** Spans announced as started that have not ended yet. */
   inFlightCount: number;
+  /** Spans of this trace refused because it held `maxSpansPerTrace` (or alone filled `maxSpans`). */
+  droppedSpans: number;
   services: string[];
   agents: string[];
   tools: string[];
@@ -82,8 +84,10 @@ export interface TraceStoreAddResult {
   updated: number;
   /** Spans identical to a stored copy, or an in-flight copy of a span that has already ended. */
   unchanged: number;
-  /** Spans refused because their own trace alone filled `maxSpans`. */
+  /** Spans refused: their trace held `maxSpansPerTrace`, or alone filled `maxSpans`. */
   dropped: number;
+  /** Of {@link TraceStoreAddResult.dropped}, those refused because their trace held `maxSpansPerTrace`. */
+  droppedAtTraceLimit: number;
   /** Traces evicted to make room. */
   evictedTraces: number;
 }
@@ -114,6 +118,14 @@ export interface TraceStoreLimits {
    */
   maxAgeMs?: number;
   /**
+   * Most spans kept in one trace. Past it the trace's new spans are dropped, counted in the trace's
+   * {@link TraceInfo.droppedSpans} and the store's `droppedSpans`, so one runaway trace (a loop that
+   * never ends, a million-span batch job) cannot push every other trace out of the store. New versions
+   * of spans the trace already holds are still taken.
+   * @defaultValue 100000
+   */
+  maxSpansPerTrace?: number;
+  /**
    * Called when a change listener throws; the store goes on.
    * @defaultValue logs with `console.error`
    */
@@ -140,7 +152,8 @@ export interface TraceStoreLimits {
  * - Traces are indexed by service, agent (`gen_ai.agent.name`), tool (`spanCall`), outcome
  *   (`spanOutcome`), start time and duration.
  * - The store stays within its {@link TraceStoreLimits} by evicting the least recently active whole
- *   traces, and counts what it evicted and dropped in {@link TraceStore.stats}.
+ *   traces, keeps at most `maxSpansPerTrace` spans of one trace, and counts what it evicted and dropped
+ *   in {@link TraceStore.stats} (a trace's own drops in its {@link TraceInfo.droppedSpans}).
  * - Each change is reported to the {@link TraceStore.onChange} listeners, synchronously, after it is stored.
  * - Spans handed out must be treated as read-only.
  *
@@ -163,6 +176,8 @@ export interface TraceStore {
   readonly maxTraces: number;
   /** Longest a trace is kept after it last changed, in ms (`Infinity` when unbounded). */
   readonly maxAgeMs: number;
+  /** Most spans kept in one trace (`Infinity` when unbounded). */
+  readonly maxSpansPerTrace: number;
   /** Number of traces stored. */
   readonly traceCount: number;
 

@@ -48,6 +48,7 @@ CREATE TABLE traces (
   duration_ms REAL NOT NULL,
   span_count INTEGER NOT NULL,
   in_flight INTEGER NOT NULL,
+  dropped INTEGER NOT NULL,
   version INTEGER NOT NULL,
   active_seq INTEGER NOT NULL,
   active_ms REAL NOT NULL,

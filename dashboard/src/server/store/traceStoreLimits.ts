@@ -5,12 +5,15 @@ import type { TraceStoreLimits } from './TraceStore.js';
 export const DEFAULT_MAX_SPANS = 200_000;
 /** Default of {@link TraceStoreLimits.maxTraces} in memory. */
 export const DEFAULT_MAX_TRACES = 2_000;
+/** Default of {@link TraceStoreLimits.maxSpansPerTrace}, in memory and in a file. */
+export const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
 
 /** {@link TraceStoreLimits} with every default applied. */
 export interface ResolvedTraceStoreLimits {
   readonly maxSpans: number;
   readonly maxTraces: number;
   readonly maxAgeMs: number;
+  readonly maxSpansPerTrace: number;
   readonly onError: (error: unknown) => void;
   readonly now: () => number;
 }
@@ -34,6 +37,7 @@ export function resolveTraceStoreLimits(
     maxSpans: validateOption.integerOrInfinity(`${store}.maxSpans`, options.maxSpans ?? defaults.maxSpans, 1),
     maxTraces: validateOption.integerOrInfinity(`${store}.maxTraces`, options.maxTraces ?? defaults.maxTraces, 1),
     maxAgeMs: validateOption.durationOrInfinity(`${store}.maxAgeMs`, options.maxAgeMs ?? Number.POSITIVE_INFINITY),
+    maxSpansPerTrace: validateOption.integerOrInfinity(`${store}.maxSpansPerTrace`, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE, 1),
     onError:
       options.onError === undefined
         ? (error: unknown) => console.error(`${store}: a change listener threw`, error)
