@@ -203,7 +203,7 @@ export class DashboardPage {
   }
 
   private href(route: PageRoute): string {
-    return routeHref(route, this.routeBase, this.routeMode, this.config.token);
+    return routeHref(route, this.routeBase, this.routeMode);
   }
 
   /** Notes the route shown in the URL: a new history entry (`push`) or in place of the current one (`replace`). */

@@ -39,7 +39,7 @@ describe('resolveDashboardOptions()', () => {
       [{ corsOrigins: [7] }, 'corsOrigins[0]', /expected a non-empty string, received 7/],
       [{ insecure: 'yes' }, 'insecure', /expected a boolean/],
       [{ maxIngestQueue: 0 }, 'maxIngestQueue', /expected an integer >= 1, received 0/],
-      [{ maxSpansPerTrace: 0 }, 'maxSpansPerTrace', /expected an integer >= 1, received 0/],
+      [{ maxSpansPerTrace: 0 }, 'maxSpansPerTrace', /expected an integer >= 1, or Infinity, received 0/],
       [{ onWarning: 'log' }, 'onWarning', /expected a function/],
       [{ prot: 1 }, 'options', /expected only the options host, port, .*, received "prot"/],
     ];

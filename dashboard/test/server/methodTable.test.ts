@@ -35,7 +35,10 @@ const ROUTES: Array<[path: string, methods: string]> = [
   ['api/traces/0123456789abcdef0123456789abcdef/forward', 'POST, OPTIONS'],
   ['api/agents', 'GET, HEAD, OPTIONS'],
   ['api/agents/run', 'POST, OPTIONS'],
+  ['api/compare?a=0123456789abcdef0123456789abcdef&b=0123456789abcdef0123456789abcdee', 'GET, HEAD, OPTIONS'],
   ['', 'GET, HEAD, OPTIONS'],
+  ['traces/0123456789abcdef0123456789abcdef', 'GET, HEAD, OPTIONS'],
+  ['compare/0123456789abcdef0123456789abcdef/0123456789abcdef0123456789abcdee', 'GET, HEAD, OPTIONS'],
 ];
 
 describe('method table', () => {
@@ -50,7 +53,7 @@ describe('method table', () => {
           // OTLP/HTTP answers are google.rpc.Status: code 12 UNIMPLEMENTED.
           expect(body).toMatchObject({ code: 12, message: `${method} is not allowed on /v1/traces: use ${allow}` });
         } else {
-          expect(body.error).toEqual({ code: 'method_not_allowed', message: `${method} is not allowed on /${path}: use ${allow}` });
+          expect(body.error).toEqual({ code: 'method_not_allowed', message: `${method} is not allowed on /${path.split('?')[0]}: use ${allow}` });
         }
       }
     }

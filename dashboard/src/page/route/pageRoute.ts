@@ -12,8 +12,8 @@
  * | `…?agent=&service=&outcome=&minDurationMs=&since=&until=` | the trace list filtered so |
  *
  * The same routes work after `#` (`/#/traces/<traceId>?span=…`), for servers that serve the page only at
- * its root; a page opened that way keeps using the hash form. A `token` query parameter is kept on every
- * URL the page writes.
+ * its root; a page opened that way keeps using the hash form. The URLs the page writes never carry the
+ * token: `index.html` takes it out of the address bar at load and keeps it for the tab (see `readPageConfig`).
  *
  * Pure: no DOM, no `window`; the page passes its `location` in and applies what comes back.
  *
@@ -105,14 +105,14 @@ export function parseRoute(url: URL): { route: PageRoute; mode: RouteMode; base:
 
 /**
  * The URL of a route, relative to the origin: `{base}traces/{id}?span=…` (or `{base}#/traces/…` in hash
- * mode), with the filter and the token.
+ * mode), with the filter; never with the token, which stays out of the address bar.
  *
  * @example
  * ```ts
- * routeHref({ view: 'compare', a, b, filter: {} }, '/', 'path', undefined); // `/compare/${a}/${b}`
+ * routeHref({ view: 'compare', a, b, filter: {} }, '/', 'path'); // `/compare/${a}/${b}`
  * ```
  */
-export function routeHref(route: PageRoute, base: string, mode: RouteMode, token: string | undefined): string {
+export function routeHref(route: PageRoute, base: string, mode: RouteMode): string {
   const params = new URLSearchParams();
   let path = '';
   if (route.view === 'compare') {
@@ -129,10 +129,8 @@ export function routeHref(route: PageRoute, base: string, mode: RouteMode, token
     if (value !== undefined) params.set(key, String(value));
   }
   const query = params.toString();
-  const tokenQuery = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
-  if (mode === 'hash') return `${base}${tokenQuery}${path === '' && query === '' ? '' : `#/${path}${query === '' ? '' : `?${query}`}`}`;
-  const search = token === undefined ? query : [`token=${encodeURIComponent(token)}`, query].filter((part) => part !== '').join('&');
-  return `${base}${path}${search === '' ? '' : `?${search}`}`;
+  if (mode === 'hash') return `${base}${path === '' && query === '' ? '' : `#/${path}${query === '' ? '' : `?${query}`}`}`;
+  return `${base}${path}${query === '' ? '' : `?${query}`}`;
 }
 
 /** Whether two filters ask for the same traces. */

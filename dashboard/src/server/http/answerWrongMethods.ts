@@ -20,17 +20,22 @@ export function answerWrongMethods<T extends Router>(router: T): T {
   const methodsByPath = new Map<string, Set<string>>();
   for (const layer of router.stack) {
     const route = layer.route;
-    if (route === undefined || typeof route.path !== 'string') continue;
-    let methods = methodsByPath.get(route.path);
-    if (methods === undefined) {
-      methods = new Set();
-      methodsByPath.set(route.path, methods);
-    }
-    for (const handler of route.stack) {
-      const method = handler.method?.toUpperCase();
-      if (method === undefined || method === '_ALL') continue;
-      methods.add(method);
-      if (method === 'GET') methods.add('HEAD');
+    if (route === undefined) continue;
+    // A route may serve several paths (`router.get(['/', '/traces/:traceId'], ...)`).
+    const routePath: unknown = route.path;
+    const paths = (Array.isArray(routePath) ? routePath : [routePath]).filter((path): path is string => typeof path === 'string');
+    for (const path of paths) {
+      let methods = methodsByPath.get(path);
+      if (methods === undefined) {
+        methods = new Set();
+        methodsByPath.set(path, methods);
+      }
+      for (const handler of route.stack) {
+        const method = handler.method?.toUpperCase();
+        if (method === undefined || method === '_ALL') continue;
+        methods.add(method);
+        if (method === 'GET') methods.add('HEAD');
+      }
     }
   }
   for (const [path, methods] of methodsByPath) {
