@@ -13,16 +13,15 @@
 // span it ended was exported. The synchronous body (`n => n`), which the runner finishes before the
 // next call is issued, so that nothing ever queues, is reported apart as the sync fast path.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { seededRandom } from '@overlap/shared';
 import { LIMIT, type Body, type BodyKind, type Contender, type GateState } from './contenders/Contender.js';
 import { handwrittenContender } from './contenders/handwritten.js';
 import { cockatielContender, pQueueContender } from './contenders/libraries.js';
 import { runnerContender, runnerSharedSignalContender } from './contenders/runner.js';
+import { resultsDir } from './paths.js';
 import { BSP_MAX_QUEUE_SIZE, SpanCounter } from './SpanCounter.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)');
 const collect = gc;
@@ -125,8 +124,9 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
+/** The median; a failed run (NaN) counts as the slowest. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.map((v) => (Number.isNaN(v) ? Infinity : v)).sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -145,9 +145,18 @@ async function timeRun(contender: Contender, n: number, queued: boolean, label: 
   const exported = counter.exported;
   collect();
   const start = process.hrtime.bigint();
-  await contender.run(n, caller.signal, () => {
-    issued = contender.state();
-  });
+  try {
+    await contender.run(n, caller.signal, () => {
+      issued = contender.state();
+    });
+  } catch (error) {
+    // A call that timed out or failed: the contender did not do the work, so the run has no time.
+    failures.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+    caller.abort(error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await counter.flush();
+    return NaN;
+  }
   const ns = Number(process.hrtime.bigint() - start);
   await counter.flush();
   const endedNow = counter.ended - ended;
@@ -364,8 +373,8 @@ console.table({
   makespan_vs_ideal: { value: report.makespan_vs_ideal, target: `handwritten: ${report.handwritten_makespan_vs_ideal}` },
   spans_exported_ratio: { value: report.spans_exported_ratio, target: '= 1' },
 });
-mkdirSync(join(here, 'results'), { recursive: true });
-const out = process.env.BENCH_OUT ?? join(here, 'results', 'runner.json');
+mkdirSync(resultsDir, { recursive: true });
+const out = process.env.BENCH_OUT ?? join(resultsDir, 'runner.json');
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${out}`);
 await counter.close();

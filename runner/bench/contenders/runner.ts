@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { Runner, Semaphore, defineAgent, defineTool, type Tool } from '../../dist/index.js';
+import { Runner, Semaphore, defineAgent, defineTool, type Tool } from '@overlap/runner';
 import { LIMIT, TIMEOUT_MS, TOOL_NAME, type BodyKind, type Contender } from './Contender.js';
 
 const passThrough: StandardSchemaV1<number> = {
