@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelScope } from '../src/engine/CancelScope.js';
 import { systemClock } from '../src/Clock.js';
 import { TimeoutScheduler } from '../src/engine/TimeoutScheduler.js';
+import { collectGarbage } from './helpers.js';
 
 describe('TimeoutScheduler', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -38,6 +39,19 @@ describe('TimeoutScheduler', () => {
     const more = scheduler.schedule(100, { onTimeout: () => fired.push(9) });
     scheduler.cancel(more);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('.cancel() - a cancelled entry does not keep its target alive while the bucket lives on', async () => {
+    const scheduler = new TimeoutScheduler(systemClock);
+    const keep = scheduler.schedule(1000, { onTimeout: () => {} });
+    let target: { onTimeout(): void } | undefined = { onTimeout: () => {} };
+    const gone = new WeakRef(target);
+    scheduler.cancel(scheduler.schedule(1000, target));
+    target = undefined;
+    vi.useRealTimers();
+    await collectGarbage();
+    expect(gone.deref()).toBeUndefined();
+    scheduler.cancel(keep);
   });
 
   it('.cancel() - many cancelled entries do not pile up', () => {
