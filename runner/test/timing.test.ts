@@ -89,6 +89,25 @@ describe('CancelScope', () => {
     expect(child.aborted).toBe(false);
   });
 
+  it('.cancel() - a child that makes a sibling leave while they are told does not stop the rest hearing it', () => {
+    const root = new CancelScope();
+    const [a, b, c] = [new CancelScope(root), new CancelScope(root), new CancelScope(root)];
+    a.onCancel = () => b.dispose();
+    root.cancel('stop');
+    expect(a.aborted).toBe(true);
+    expect(c.reason).toBe('stop');
+    expect(root.childCount).toBe(0);
+  });
+
+  it('.dispose() - children leave in any order, and the parent keeps the rest', () => {
+    const root = new CancelScope();
+    const children = Array.from({ length: 6 }, () => new CancelScope(root));
+    for (const i of [0, 5, 2, 3]) children[i]!.dispose();
+    expect(root.childCount).toBe(2);
+    root.cancel('x');
+    expect(children.map((c) => c.aborted)).toEqual([false, true, false, false, true, false]);
+  });
+
   it('.follow() - follows a signal and removes its listener on dispose', () => {
     const controller = new AbortController();
     const scope = new CancelScope();
