@@ -15,6 +15,7 @@ import type { CircuitStateChange } from './CircuitBreaker.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
 import type { RunnerCore } from './RunnerCore.js';
 import type { ToolRuntime } from './ToolRuntime.js';
+import { waitNodeSlot } from './WaitQueue.js';
 import { validateSchema, type SchemaResult } from './validateSchema.js';
 
 const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as const;
@@ -90,6 +91,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #probe = false;
   #attempt: Attempt | undefined;
   #gate: Gate | undefined;
+  /** This call's place in a local gate's queue while it waits there (see {@link waitNodeSlot}). */
+  [waitNodeSlot]: unknown = undefined;
   #waitStartedAt = 0;
   #waitAhead = 0;
   #backoffTimer: TimerHandle | undefined;
