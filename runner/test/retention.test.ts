@@ -2,15 +2,59 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import { waitNodeSlot } from '../src/engine/WaitQueue.js';
-import { Runner, Semaphore, defineTool } from '../src/index.js';
-import { deferred, flush } from './helpers.js';
+import { Runner, Semaphore, defineTool, type Gate, type GateWaiter, type Permit } from '../src/index.js';
+import { collectGarbage, deferred, flush } from './helpers.js';
 
 /** A schema that hands the very input object on, so a test can watch that object. */
 const sameObject: StandardSchemaV1<{ payload: string }> = {
   '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value: value as { payload: string } }) },
 };
 
+/** A gate that grants at once and keeps every waiter it sees: the test's handle on the call object. */
+function keepingGate(kept: GateWaiter[]): Gate {
+  const permit: Permit = { release: () => {}, reclaim: () => true };
+  return {
+    name: 'keeping',
+    kind: 'test',
+    scope: 'local',
+    holdsPermits: true,
+    order: -1,
+    inFlight: 0,
+    queued: 0,
+    enter: (waiter) => {
+      kept.push(waiter);
+      return permit;
+    },
+    leave: () => false,
+    describe: () => 'keeping',
+  };
+}
+
 describe('retention', () => {
+  it('call() - a settled call lets go of its input and its span, though something still holds the call', async () => {
+    // No span processor, so nothing but the call could keep the span alive.
+    const runner = new Runner({ tracer: new TracerProvider().getTracer('test') });
+    const kept: GateWaiter[] = [];
+    let span: WeakRef<object> | undefined;
+    const tool = defineTool({
+      name: 'watched',
+      input: sameObject,
+      gates: [keepingGate(kept)],
+      run: (input, ctx) => {
+        span = new WeakRef(ctx.span);
+        return input.payload.length;
+      },
+    });
+    let input: { payload: string } | undefined = { payload: 'x'.repeat(10_000) };
+    const inputRef = new WeakRef(input);
+    expect(await runner.call(tool, input)).toBe(10_000);
+    input = undefined;
+    await collectGarbage();
+    expect(kept).toHaveLength(1);
+    expect(inputRef.deref()).toBeUndefined();
+    expect(span?.deref()).toBeUndefined();
+  });
+
   it('leave() - a waiter that keeps its queue place itself is taken out only by the gate it waits at', () => {
     const [a, b] = [new Semaphore({ name: 'a', permits: 1 }), new Semaphore({ name: 'b', permits: 1 })];
     a.enter({ priority: 0, grant: () => {}, reject: () => {} });

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
 import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
 import type { CallOptions } from '../AgentContext.js';
 import type { TimerHandle } from '../Clock.js';
@@ -22,6 +22,9 @@ const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as 
 
 /** The permits of a call that holds none; never added to (a call's first permit starts an array of its own). */
 const NO_PERMITS: Permit[] = [];
+
+/** Stands for the span of a call that has ended and let go of its own (see `ToolCall.#end`). */
+const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Where a call is. */
 const enum Stage {
@@ -477,5 +480,12 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       }
     }
     span.end(this.core.clock.spanTime());
+    // A call that queued has lived long enough to be an old object to the GC, and an old object's
+    // pointers keep young objects alive until the next full collection. The call is over: let go of its
+    // span, span context and input, so that they die young with the rest of the call's garbage.
+    this.#span = ENDED_SPAN;
+    this.#recording = false;
+    this.#spanContext = undefined;
+    this.#input = undefined;
   }
 }
