@@ -1,9 +1,10 @@
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
+import { GenAiAttributes } from '@overlap/shared';
 import { waitNodeSlot } from '../src/engine/WaitQueue.js';
 import { Runner, Semaphore, defineTool, type Gate, type GateWaiter, type Permit } from '../src/index.js';
-import { collectGarbage, deferred, flush } from './helpers.js';
+import { collectGarbage, deferred, flush, tracedRunner } from './helpers.js';
 
 /** A schema that hands the very input object on, so a test can watch that object. */
 const sameObject: StandardSchemaV1<{ payload: string }> = {
@@ -53,6 +54,18 @@ describe('retention', () => {
     expect(kept).toHaveLength(1);
     expect(inputRef.deref()).toBeUndefined();
     expect(span?.deref()).toBeUndefined();
+  });
+
+  it('ctx.callId - a made-up id is the one on the span, the same on every read, and unique per call', async () => {
+    const t = tracedRunner();
+    const seen: string[][] = [];
+    const tool = defineTool({ name: 'ids', input: sameObject, run: (_input, ctx) => (seen.push([ctx.callId, ctx.callId]), 0) });
+    await Promise.all([t.runner.call(tool, { payload: '' }), t.runner.call(tool, { payload: '' })]);
+    const spanIds = t.byName('execute_tool ids').map((s) => s.attributes[GenAiAttributes.TOOL_CALL_ID]);
+    expect(seen.map(([a, b]) => a === b)).toEqual([true, true]);
+    expect(new Set(seen.map(([a]) => a)).size).toBe(2);
+    expect(spanIds.sort()).toEqual(seen.map(([a]) => a).sort());
+    expect(seen[0]![0]).toMatch(/^call_[0-9a-f]{8}_\d+$/);
   });
 
   it('leave() - a waiter that keeps its queue place itself is taken out only by the gate it waits at', () => {

@@ -91,6 +91,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #recording = false;
   #spanContext: Context | undefined;
   #callId: string | undefined;
+  #callNumber = 0;
   #attempts = 0;
   #queueWaitMs = 0;
   #permits: Permit[] = NO_PERMITS;
@@ -122,9 +123,15 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#parentContext = site.otelContext;
   }
 
-  /** `gen_ai.tool.call.id`: the caller's, or one made on first use. */
+  /**
+   * `gen_ai.tool.call.id`: the caller's, or one numbered on first use. The call keeps the number, not
+   * the string: a call that queued is an old object to the GC, and a young string it pointed to would
+   * be kept until the next full collection.
+   */
   get callId(): string {
-    return (this.#callId ??= this.core.nextCallId());
+    if (this.#callId !== undefined) return this.#callId;
+    if (this.#callNumber === 0) this.#callNumber = this.core.nextCallNumber();
+    return this.core.callIdOf(this.#callNumber);
   }
 
   /**
