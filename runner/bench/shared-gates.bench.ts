@@ -3,13 +3,12 @@
 // against the in-process Semaphore. Writes bench/results/shared-gates.json and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { Semaphore, type GateBase } from '../src/index.js';
-import { createSharedGates, type SharedGates } from '../src/redis/index.js';
+import { Semaphore, type GateBase } from '@overlap/runner';
+import { createSharedGates, type SharedGates } from '@overlap/runner/redis';
 import { startRedisServer, uniquePrefix } from '../test/redis/redisServer.js';
+import { resultsDir } from './paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const ROUND_TRIPS = 3000;
 const LOCAL_ROUND_TRIPS = 50_000;
 const THROUGHPUT_MS = 3000;
@@ -112,7 +111,7 @@ try {
     node_version: process.version,
     measured_at: new Date().toISOString(),
   };
-  const out = join(here, 'results', 'shared-gates.json');
+  const out = join(resultsDir, 'shared-gates.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 

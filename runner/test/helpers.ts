@@ -106,3 +106,18 @@ export function tickingClock(stepMs = 0.001, startMs = 5_000): Clock & { reads: 
   };
   return clock;
 }
+
+/**
+ * A full garbage collection, for tests that check with a `WeakRef` that nothing keeps an object alive.
+ * Works without `--expose-gc`: the flag is turned on here and `gc` taken from a fresh context.
+ */
+export async function collectGarbage(): Promise<void> {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // Let finished promise jobs drop their references first.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+}

@@ -1,10 +1,11 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { SamplingDecision, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
 import { Runner, Semaphore, defineAgent, defineModel, defineTool } from '../src/index.js';
-import { deferred, flush, tracedRunner } from './helpers.js';
+import { RecordingProcessor, deferred, flush, tracedRunner } from './helpers.js';
 
 const contextManager = new AsyncLocalStorageContextManager();
 beforeAll(() => {
@@ -68,6 +69,35 @@ describe('spans', () => {
     expect(failed!.attributes[OverlapAttributes.OUTCOME]).toBe('error');
     expect(rejected!.attributes[GenAiAttributes.ERROR_TYPE]).toBe('OVERLAP_TOOL_INPUT');
     expect(rejected!.attributes[OverlapAttributes.OUTCOME]).toBe('rejected');
+  });
+
+  it('call() - a sampler sees the operation and the tool or model name; the other attributes follow at once', async () => {
+    const seen: Record<string, Attributes> = {};
+    const sampler: Sampler = {
+      shouldSample: (_context, _traceId, name, _kind, attributes) => {
+        seen[name] = { ...attributes };
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'RecordingSampler',
+    };
+    const recorder = new RecordingProcessor();
+    const tracer = new TracerProvider({ sampler, spanProcessors: [recorder] }).getTracer('test');
+    const pool = new Semaphore({ name: 'pool', permits: 1 });
+    const tool = defineTool({ name: 'lookup', input: z.number(), timeoutMs: 500, gates: [pool], run: async (n) => n });
+    const model = defineModel({ provider: 'openai', model: 'gpt-4o', run: () => ({ text: 'hi' }) });
+    const runner = new Runner({ tracer });
+    await Promise.all([runner.call(tool, 1), runner.call(tool, 2), runner.call(model, { messages: [{ role: 'user', content: 'hi' }] })]);
+    expect(seen['execute_tool lookup']).toEqual({ [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: 'lookup' });
+    expect(seen['chat gpt-4o']).toEqual({
+      [GenAiAttributes.OPERATION_NAME]: 'chat',
+      [GenAiAttributes.REQUEST_MODEL]: 'gpt-4o',
+      [GenAiAttributes.PROVIDER_NAME]: 'openai',
+    });
+    expect(seen['queue pool']).toEqual({});
+    const call = recorder.ended.find((s) => s.name === 'execute_tool lookup')!;
+    expect(call.attributes).toMatchObject({ [GenAiAttributes.TOOL_TYPE]: 'function', [OverlapAttributes.TIMEOUT_MS]: 500, [OverlapAttributes.GATE]: ['pool'] });
+    const queue = recorder.ended.find((s) => s.name === 'queue pool')!;
+    expect(queue.attributes).toMatchObject({ [OverlapAttributes.PHASE]: 'queue', [OverlapAttributes.GATE]: 'pool', [OverlapAttributes.QUEUE_AHEAD]: 0 });
   });
 
   it('call() - a queued call has a child queue span with the gate and its wait; the call span has the total', async () => {

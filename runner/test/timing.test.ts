@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelScope } from '../src/engine/CancelScope.js';
 import { systemClock } from '../src/Clock.js';
 import { TimeoutScheduler } from '../src/engine/TimeoutScheduler.js';
+import { collectGarbage } from './helpers.js';
 
 describe('TimeoutScheduler', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -40,6 +41,19 @@ describe('TimeoutScheduler', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('.cancel() - a cancelled entry does not keep its target alive while the bucket lives on', async () => {
+    const scheduler = new TimeoutScheduler(systemClock);
+    const keep = scheduler.schedule(1000, { onTimeout: () => {} });
+    let target: { onTimeout(): void } | undefined = { onTimeout: () => {} };
+    const gone = new WeakRef(target);
+    scheduler.cancel(scheduler.schedule(1000, target));
+    target = undefined;
+    vi.useRealTimers();
+    await collectGarbage();
+    expect(gone.deref()).toBeUndefined();
+    scheduler.cancel(keep);
+  });
+
   it('.cancel() - many cancelled entries do not pile up', () => {
     const scheduler = new TimeoutScheduler(systemClock);
     const keep = scheduler.schedule(1000, { onTimeout: () => {} });
@@ -73,6 +87,25 @@ describe('CancelScope', () => {
     expect(root.childCount).toBe(0);
     root.cancel('x');
     expect(child.aborted).toBe(false);
+  });
+
+  it('.cancel() - a child that makes a sibling leave while they are told does not stop the rest hearing it', () => {
+    const root = new CancelScope();
+    const [a, b, c] = [new CancelScope(root), new CancelScope(root), new CancelScope(root)];
+    a.onCancel = () => b.dispose();
+    root.cancel('stop');
+    expect(a.aborted).toBe(true);
+    expect(c.reason).toBe('stop');
+    expect(root.childCount).toBe(0);
+  });
+
+  it('.dispose() - children leave in any order, and the parent keeps the rest', () => {
+    const root = new CancelScope();
+    const children = Array.from({ length: 6 }, () => new CancelScope(root));
+    for (const i of [0, 5, 2, 3]) children[i]!.dispose();
+    expect(root.childCount).toBe(2);
+    root.cancel('x');
+    expect(children.map((c) => c.aborted)).toEqual([false, true, false, false, true, false]);
   });
 
   it('.follow() - follows a signal and removes its listener on dispose', () => {

@@ -1,7 +1,4 @@
-/** Something that can be told to stop. */
-export interface Cancellable {
-  cancel(reason: unknown): void;
-}
+import { SignalFollowers, type FollowNode } from './SignalFollowers.js';
 
 /**
  * A node in the tree of cancellation: a run, an agent context, a call. Cancelling a scope cancels its
@@ -9,9 +6,10 @@ export interface Cancellable {
  * its signal costs no `AbortController`.
  *
  * Unlike `AbortSignal.any()`, a child scope is forgotten by its parent as soon as it is disposed, so a
- * long-lived parent does not retain its finished children.
+ * long-lived parent does not retain its finished children. Children are an intrusive list (each scope
+ * holds its siblings), so a run with 100,000 open calls adds and removes them in O(1) with no hash table.
  */
-export class CancelScope implements Cancellable {
+export class CancelScope {
   aborted = false;
   reason: unknown = undefined;
   /**
@@ -19,13 +17,13 @@ export class CancelScope implements Cancellable {
    * default {@link CancelScope.cancelled}. Subclasses override `cancelled` instead, which costs no closure.
    */
   onCancel: ((reason: unknown) => void) | undefined = undefined;
-  #controller: AbortController | undefined;
-  // Most scopes have at most one child at a time (a call's attempt), so the first lives in a field and
-  // a Set is made only for more.
-  #onlyChild: Cancellable | undefined;
-  #children: Set<Cancellable> | undefined;
-  #parent: CancelScope | undefined;
-  #followed: AbortSignal | undefined;
+  #controller: AbortController | undefined = undefined;
+  #parent: CancelScope | undefined = undefined;
+  #prevSibling: CancelScope | undefined = undefined;
+  #nextSibling: CancelScope | undefined = undefined;
+  #firstChild: CancelScope | undefined = undefined;
+  #lastChild: CancelScope | undefined = undefined;
+  #followed: FollowNode | undefined = undefined;
 
   constructor(parent?: CancelScope) {
     if (parent === undefined) return;
@@ -34,7 +32,10 @@ export class CancelScope implements Cancellable {
       this.reason = parent.reason;
     } else {
       this.#parent = parent;
-      parent.add(this);
+      this.#prevSibling = parent.#lastChild;
+      if (parent.#lastChild === undefined) parent.#firstChild = this;
+      else parent.#lastChild.#nextSibling = this;
+      parent.#lastChild = this;
     }
   }
 
@@ -47,16 +48,6 @@ export class CancelScope implements Cancellable {
     return this.#controller.signal;
   }
 
-  add(child: Cancellable): void {
-    if (this.#onlyChild === undefined && this.#children === undefined) this.#onlyChild = child;
-    else (this.#children ??= new Set()).add(child);
-  }
-
-  remove(child: Cancellable): void {
-    if (this.#onlyChild === child) this.#onlyChild = undefined;
-    else this.#children?.delete(child);
-  }
-
   /** Cancels the scope and its children with `reason`; a second call does nothing. */
   cancel(reason: unknown): void {
     if (this.aborted) return;
@@ -64,12 +55,19 @@ export class CancelScope implements Cancellable {
     this.reason = reason;
     this.cancelled(reason);
     this.#controller?.abort(reason);
-    const only = this.#onlyChild;
-    const children = this.#children;
-    this.#onlyChild = undefined;
-    this.#children = undefined;
-    only?.cancel(reason);
-    if (children !== undefined) for (const child of children) child.cancel(reason);
+    // The children are detached first: one that disposes itself while its siblings are told (as a
+    // settling call does) finds its parent aborted and leaves the list as it is.
+    let child = this.#firstChild;
+    this.#firstChild = undefined;
+    this.#lastChild = undefined;
+    while (child !== undefined) {
+      const next = child.#nextSibling;
+      child.#parent = undefined;
+      child.#prevSibling = undefined;
+      child.#nextSibling = undefined;
+      child.cancel(reason);
+      child = next;
+    }
   }
 
   /** Reacts to this scope's cancellation before anything else hears of it. */
@@ -77,29 +75,35 @@ export class CancelScope implements Cancellable {
     this.onCancel?.(reason);
   }
 
-  /** Cancels this scope when `signal` aborts (at once if it already has), until {@link dispose}. */
+  /**
+   * Cancels this scope when `signal` aborts (at once if it already has), until {@link dispose}. However
+   * many scopes follow one signal, it gets one listener (see {@link SignalFollowers}).
+   */
   follow(signal: AbortSignal): void {
     if (signal.aborted) {
       this.cancel(signal.reason);
       return;
     }
-    this.#followed = signal;
-    signal.addEventListener('abort', this, { once: true });
-  }
-
-  /** Listener for a followed signal. */
-  handleEvent(): void {
-    const signal = this.#followed;
-    this.#followed = undefined;
-    if (signal !== undefined) this.cancel(signal.reason);
+    this.#followed = SignalFollowers.follow(signal, this);
   }
 
   /** Detaches the scope from its parent and from a followed signal. Its children stay attached to it. */
   dispose(): void {
-    this.#parent?.remove(this);
+    const parent = this.#parent;
+    // A parent that was cancelled has let go of its children already (see `cancel`).
+    if (parent !== undefined && !parent.aborted) {
+      const prev = this.#prevSibling;
+      const next = this.#nextSibling;
+      if (prev === undefined) parent.#firstChild = next;
+      else prev.#nextSibling = next;
+      if (next === undefined) parent.#lastChild = prev;
+      else next.#prevSibling = prev;
+      this.#prevSibling = undefined;
+      this.#nextSibling = undefined;
+    }
     this.#parent = undefined;
     if (this.#followed !== undefined) {
-      this.#followed.removeEventListener('abort', this);
+      SignalFollowers.unfollow(this.#followed);
       this.#followed = undefined;
     }
     this.onCancel = undefined;
@@ -107,6 +111,8 @@ export class CancelScope implements Cancellable {
 
   /** Open children (for tests and leak checks). */
   get childCount(): number {
-    return (this.#onlyChild === undefined ? 0 : 1) + (this.#children?.size ?? 0);
+    let count = 0;
+    for (let child = this.#firstChild; child !== undefined; child = child.#nextSibling) count += 1;
+    return count;
   }
 }

@@ -95,9 +95,15 @@ export class RunnerCore {
     return new ToolCall<O>(this, tool, runtime, site, options).start(input, parseError);
   }
 
-  nextCallId(): string {
+  /** The number of the next call id; {@link RunnerCore.callIdOf} turns it into the id. */
+  nextCallNumber(): number {
     this.#callSeq += 1;
-    return `call_${this.#idPrefix}_${this.#callSeq}`;
+    return this.#callSeq;
+  }
+
+  /** `call_{prefix}_{number}`: a call keeps the number, so that its id costs it no string of its own. */
+  callIdOf(callNumber: number): string {
+    return `call_${this.#idPrefix}_${callNumber}`;
   }
 
   /** JSON of `value`, cut to `recordIoMaxLength` characters. */

@@ -14,13 +14,15 @@ class Entry implements ScheduledTimeout {
   cancelled = false;
   constructor(
     readonly deadline: number,
-    readonly target: TimeoutTarget,
+    /** Dropped when the entry is cancelled or fires: a bucket may hold on to a dead entry for a while. */
+    public target: TimeoutTarget | undefined,
     readonly bucket: Bucket,
   ) {}
 }
 
 class Bucket {
-  entries: Entry[] = [];
+  /** Entries from `head` on; the slots before `head` are cleared. */
+  entries: Array<Entry | undefined> = [];
   head = 0;
   live = 0;
   timer: TimerHandle | undefined;
@@ -68,13 +70,18 @@ export class TimeoutScheduler {
     const entry = timeout as Entry;
     if (entry.cancelled) return;
     entry.cancelled = true;
+    entry.target = undefined;
     const bucket = entry.bucket;
     bucket.live -= 1;
     if (bucket.live === 0) {
       this.#drop(bucket);
       return;
     }
-    while (bucket.head < bucket.entries.length && bucket.entries[bucket.head]!.cancelled) bucket.head += 1;
+    while (bucket.head < bucket.entries.length && bucket.entries[bucket.head]!.cancelled) {
+      // Clear the slot: a long-lived array's slots would keep dead entries (and their targets) alive.
+      bucket.entries[bucket.head] = undefined;
+      bucket.head += 1;
+    }
     this.#compact(bucket);
   }
 
@@ -116,6 +123,7 @@ export class TimeoutScheduler {
         bucket.live -= 1;
         due.push(entry);
       }
+      bucket.entries[bucket.head] = undefined;
       bucket.head += 1;
     }
     if (bucket.live === 0) this.#drop(bucket);
@@ -124,6 +132,10 @@ export class TimeoutScheduler {
       this.#arm(bucket, Math.ceil(bucket.entries[bucket.head]!.deadline - now));
     }
     // Call back after the bucket is consistent: a target may schedule or cancel in this same bucket.
-    for (const entry of due) entry.target.onTimeout();
+    for (const entry of due) {
+      const target = entry.target!;
+      entry.target = undefined;
+      target.onTimeout();
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
 import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
 import type { CallOptions } from '../AgentContext.js';
 import type { TimerHandle } from '../Clock.js';
@@ -15,9 +15,16 @@ import type { CircuitStateChange } from './CircuitBreaker.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
 import type { RunnerCore } from './RunnerCore.js';
 import type { ToolRuntime } from './ToolRuntime.js';
+import { waitNodeSlot } from './WaitQueue.js';
 import { validateSchema, type SchemaResult } from './validateSchema.js';
 
 const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as const;
+
+/** The permits of a call that holds none; never added to (a call's first permit starts an array of its own). */
+const NO_PERMITS: Permit[] = [];
+
+/** Stands for the span of a call that has ended and let go of its own (see `ToolCall.#end`). */
+const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Where a call is. */
 const enum Stage {
@@ -84,12 +91,17 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #recording = false;
   #spanContext: Context | undefined;
   #callId: string | undefined;
+  #callNumber = 0;
   #attempts = 0;
   #queueWaitMs = 0;
-  #permits: Permit[] = [];
+  #permits: Permit[] = NO_PERMITS;
   #probe = false;
   #attempt: Attempt | undefined;
   #gate: Gate | undefined;
+  /** Index in `runtime.gates` of the gate waited at. */
+  #gateIndex = 0;
+  /** This call's place in a local gate's queue while it waits there (see {@link waitNodeSlot}). */
+  [waitNodeSlot]: unknown = undefined;
   #waitStartedAt = 0;
   #waitAhead = 0;
   #backoffTimer: TimerHandle | undefined;
@@ -111,9 +123,15 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#parentContext = site.otelContext;
   }
 
-  /** `gen_ai.tool.call.id`: the caller's, or one made on first use. */
+  /**
+   * `gen_ai.tool.call.id`: the caller's, or one numbered on first use. The call keeps the number, not
+   * the string: a call that queued is an old object to the GC, and a young string it pointed to would
+   * be kept until the next full collection.
+   */
   get callId(): string {
-    return (this.#callId ??= this.core.nextCallId());
+    if (this.#callId !== undefined) return this.#callId;
+    if (this.#callNumber === 0) this.#callNumber = this.core.nextCallNumber();
+    return this.core.callIdOf(this.#callNumber);
   }
 
   /**
@@ -131,6 +149,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       this.#span = span;
       this.#recording = span.isRecording();
       if (this.#recording) {
+        for (const [key, value] of this.runtime.spanAttributes) span.setAttribute(key, value);
         span.setAttribute(GenAiAttributes.TOOL_CALL_ID, this.callId);
         if (this.priority !== 0) span.setAttribute(OverlapAttributes.PRIORITY, this.priority);
         if (this.core.recordIoMaxLength > 0) {
@@ -150,7 +169,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   /** The OpenTelemetry context with this call's span active, for the body and child spans. */
   get spanContext(): Context {
     // A span with no valid context (no SDK) needs no context of its own: its children are no-ops too.
-    return (this.#spanContext ??= isSpanContextValid(this.span.spanContext())
+    // A recording span has a valid one (checking costs two regular expressions).
+    return (this.#spanContext ??= this.recording || isSpanContextValid(this.span.spanContext())
       ? trace.setSpan(this.#parentContext, this.span)
       : this.#parentContext);
   }
@@ -195,7 +215,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #beginAttempt(): void {
     if (this.aborted) return this.#fail(this.reason);
     this.#attempts += 1;
-    this.#permits = [];
+    this.#permits = NO_PERMITS;
     this.#probe = false;
     const breaker = this.runtime.breaker;
     if (breaker !== undefined) {
@@ -221,15 +241,21 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
         return this.#attemptFailed(error, false);
       }
       if (permit === undefined) return this.#startWait(gate);
-      this.#permits.push(permit);
+      this.#addPermit(permit);
     }
     if (this.aborted) return this.#attemptFailed(this.reason, false);
     this.#runBody();
   }
 
+  #addPermit(permit: Permit): void {
+    if (this.#permits === NO_PERMITS) this.#permits = [permit];
+    else this.#permits.push(permit);
+  }
+
   #startWait(gate: Gate): void {
     this.#stage = Stage.Queued;
     this.#gate = gate;
+    this.#gateIndex = this.#permits.length;
     this.#waitStartedAt = this.core.clock.now();
     this.#waitAhead = Math.max(0, gate.queued - 1);
   }
@@ -241,7 +267,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       return;
     }
     this.#endWait(undefined);
-    this.#permits.push(permit);
+    this.#addPermit(permit);
     this.#stage = Stage.Granted;
     this.core.defer(this);
   }
@@ -268,24 +294,14 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     const endedAt = clock.now();
     const waitMs = endedAt - this.#waitStartedAt;
     this.#queueWaitMs += waitMs;
-    const gate = this.#gate!;
     this.#gate = undefined;
     if (!this.recording) return;
-    const span = this.core.tracer.startSpan(
-      SpanNames.queue(gate.name),
-      {
-        startTime: clock.spanTime(this.#waitStartedAt),
-        attributes: {
-          [OverlapAttributes.PHASE]: Phase.QUEUE,
-          [OverlapAttributes.GATE]: gate.name,
-          [OverlapAttributes.GATE_KIND]: gate.kind,
-          [OverlapAttributes.GATE_SCOPE]: gate.scope,
-          [OverlapAttributes.QUEUE_AHEAD]: this.#waitAhead,
-          [OverlapAttributes.QUEUE_WAIT_MS]: waitMs,
-        },
-      },
-      this.spanContext,
-    );
+    // Attributes are set after the start: the SDK checks them once that way, twice when passed at start.
+    const queueSpan = this.runtime.queueSpans[this.#gateIndex]!;
+    const span = this.core.tracer.startSpan(queueSpan.name, { startTime: clock.spanTime(this.#waitStartedAt) }, this.spanContext);
+    for (const [key, value] of queueSpan.attributes) span.setAttribute(key, value);
+    span.setAttribute(OverlapAttributes.QUEUE_AHEAD, this.#waitAhead);
+    span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, waitMs);
     if (error !== undefined) {
       span.setAttribute(GenAiAttributes.ERROR_TYPE, errorTypeOf(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
@@ -300,7 +316,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     }
     const attempt = new Attempt(this as ToolCall<unknown>, this.core, this.#attempts, this.#permits);
     this.#attempt = attempt;
-    this.#permits = [];
+    this.#permits = NO_PERMITS;
     attempt.run(this.#input);
   }
 
@@ -376,7 +392,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#attempt = undefined;
     if (attempt !== undefined) attempt.finish();
     for (const permit of this.#permits) permit.release();
-    this.#permits = [];
+    this.#permits = NO_PERMITS;
   }
 
   /** The delay before the next attempt; throws the error the call should fail with when there is none. */
@@ -471,5 +487,12 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       }
     }
     span.end(this.core.clock.spanTime());
+    // A call that queued has lived long enough to be an old object to the GC, and an old object's
+    // pointers keep young objects alive until the next full collection. The call is over: let go of its
+    // span, span context and input, so that they die young with the rest of the call's garbage.
+    this.#span = ENDED_SPAN;
+    this.#recording = false;
+    this.#spanContext = undefined;
+    this.#input = undefined;
   }
 }

@@ -1,5 +1,5 @@
-import type { Attributes } from '@opentelemetry/api';
-import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import { GenAiAttributes, OverlapAttributes, Phase, SpanNames } from '@overlap/shared';
 import type { Clock } from '../Clock.js';
 import type { Gate } from '../gates/Gate.js';
 import { Semaphore } from '../gates/Semaphore.js';
@@ -15,7 +15,19 @@ export class ToolRuntime {
   /** Gates in the order a call acquires them: holding gates by creation order, then pacing gates. */
   readonly gates: readonly Gate[];
   readonly breaker: CircuitBreaker | undefined;
+  /**
+   * Attributes a call span starts with, so that samplers see them: the operation and the tool's name
+   * (or, for a model, its provider and model), as the GenAI conventions ask.
+   */
   readonly startAttributes: Attributes;
+  /**
+   * The call span's other attributes that are the same for every call, set once the span has started:
+   * the OpenTelemetry SDK checks an attribute passed at start twice and one set later once, so this
+   * halves their cost.
+   */
+  readonly spanAttributes: ReadonlyArray<readonly [string, AttributeValue]>;
+  /** Per gate (same order as `gates`): its queue span's name and the attributes every such span has. */
+  readonly queueSpans: ReadonlyArray<{ readonly name: string; readonly attributes: ReadonlyArray<readonly [string, AttributeValue]> }>;
 
   constructor(tool: Tool, clock: Clock) {
     const gates = [...tool.gates];
@@ -25,20 +37,31 @@ export class ToolRuntime {
     gates.sort((a, b) => (a.holdsPermits === b.holdsPermits ? a.order - b.order : a.holdsPermits ? -1 : 1));
     this.gates = Object.freeze(gates);
     this.breaker = tool.circuitBreaker && new CircuitBreaker(tool.circuitBreaker);
-    const attributes: Attributes = {
-      [GenAiAttributes.OPERATION_NAME]: tool.operation,
-    };
+    const start: Attributes = { [GenAiAttributes.OPERATION_NAME]: tool.operation };
+    const later: Array<readonly [string, AttributeValue]> = [];
     if (tool.operation === 'chat' && tool.model) {
-      attributes[GenAiAttributes.REQUEST_MODEL] = tool.model.name;
-      attributes[GenAiAttributes.PROVIDER_NAME] = tool.model.provider;
+      start[GenAiAttributes.REQUEST_MODEL] = tool.model.name;
+      start[GenAiAttributes.PROVIDER_NAME] = tool.model.provider;
     } else {
-      attributes[GenAiAttributes.TOOL_NAME] = tool.name;
-      attributes[GenAiAttributes.TOOL_TYPE] = tool.type;
-      if (tool.description !== undefined) attributes[GenAiAttributes.TOOL_DESCRIPTION] = tool.description;
+      start[GenAiAttributes.TOOL_NAME] = tool.name;
+      later.push([GenAiAttributes.TOOL_TYPE, tool.type]);
+      if (tool.description !== undefined) later.push([GenAiAttributes.TOOL_DESCRIPTION, tool.description]);
     }
-    if (tool.timeoutMs !== Infinity) attributes[OverlapAttributes.TIMEOUT_MS] = tool.timeoutMs;
-    if (gates.length > 0) attributes[OverlapAttributes.GATE] = gates.map((g) => g.name);
-    this.startAttributes = Object.freeze(attributes);
+    if (tool.timeoutMs !== Infinity) later.push([OverlapAttributes.TIMEOUT_MS, tool.timeoutMs]);
+    if (gates.length > 0) later.push([OverlapAttributes.GATE, Object.freeze(gates.map((g) => g.name)) as string[]]);
+    this.startAttributes = Object.freeze(start);
+    this.spanAttributes = Object.freeze(later);
+    this.queueSpans = Object.freeze(
+      gates.map((gate) => ({
+        name: SpanNames.queue(gate.name),
+        attributes: Object.freeze([
+          [OverlapAttributes.PHASE, Phase.QUEUE],
+          [OverlapAttributes.GATE, gate.name],
+          [OverlapAttributes.GATE_KIND, gate.kind],
+          [OverlapAttributes.GATE_SCOPE, gate.scope],
+        ] as const),
+      })),
+    );
   }
 
   /** `gates: a: 1 running, 0 queued; b: ...` for error messages. */

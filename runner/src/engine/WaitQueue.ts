@@ -27,7 +27,22 @@ class Level<T> {
   head: WaitNode<T> | undefined = undefined;
   tail: WaitNode<T> | undefined = undefined;
   count = 0;
-  constructor(readonly priority: number) {}
+  constructor(
+    readonly priority: number,
+    readonly queue: WaitQueue<T>,
+  ) {}
+}
+
+/**
+ * Where a waiter that is in at most one queue at a time (a runner's call passes its gates one after
+ * another) keeps its node, so that the gate finds it without a map from waiters to nodes.
+ */
+export const waitNodeSlot: unique symbol = Symbol('overlap.waitNode');
+
+/** A waiter with a {@link waitNodeSlot}. */
+export interface SlottedWaiter {
+  /** Written and read by the queue's owner only. */
+  [waitNodeSlot]: unknown;
 }
 
 /**
@@ -48,7 +63,7 @@ export class WaitQueue<T> {
     while (index < this.#levels.length && this.#levels[index]!.priority > priority) index += 1;
     let level = this.#levels[index];
     if (level === undefined || level.priority !== priority) {
-      level = new Level<T>(priority);
+      level = new Level<T>(priority, this);
       this.#levels.splice(index, 0, level);
     }
     let ahead = 0;
@@ -73,6 +88,11 @@ export class WaitQueue<T> {
     const node = this.peek();
     if (node !== undefined) this.remove(node);
     return node;
+  }
+
+  /** Whether `node` waits in this queue now. */
+  holds(node: WaitNode<T>): boolean {
+    return node.level.queue === this && (node.prev !== undefined || node.level.head === node);
   }
 
   /** Removes a waiter; returns false when it had already left. */

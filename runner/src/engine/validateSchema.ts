@@ -23,7 +23,8 @@ export function validateSchema<S extends StandardSchemaV1>(
 }
 
 function toSchemaResult<T>(result: StandardSchemaV1.Result<unknown>): SchemaResult<T> {
-  if (result.issues === undefined) return { value: result.value as T };
+  // A success already has the shape of ours: hand it on rather than copy it, once per call.
+  if (result.issues === undefined) return result as SchemaResult<T>;
   return {
     issues: result.issues.map((issue) => ({
       message: issue.message,

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../Clock.js';
 import { TimeoutScheduler } from '../engine/TimeoutScheduler.js';
 import { validateOption } from '../validateOption.js';
 import { GateBase, type GateWaiter, type Permit } from './Gate.js';
-import { WaitNode, WaitQueue } from '../engine/WaitQueue.js';
+import { waitNodeSlot, WaitNode, WaitQueue, type SlottedWaiter } from '../engine/WaitQueue.js';
 
 /** Options every gate in this process has. */
 export interface LocalGateOptions {
@@ -39,6 +39,7 @@ export abstract class LocalGate extends GateBase {
   protected readonly clock: Clock;
   readonly #scheduler: TimeoutScheduler;
   readonly #queue = new WaitQueue<GateWaiter>();
+  /** Nodes of waiters without a {@link waitNodeSlot} (a runner's calls have one, and need no entry here). */
   readonly #nodes = new Map<GateWaiter, WaitNode<GateWaiter>>();
   readonly #expire = (node: WaitNode<GateWaiter>): void => this.#onQueueTimeout(node);
 
@@ -56,8 +57,8 @@ export abstract class LocalGate extends GateBase {
   }
 
   leave(waiter: GateWaiter): boolean {
-    const node = this.#nodes.get(waiter);
-    if (node === undefined) return false;
+    const node = this.#nodeOf(waiter);
+    if (node === undefined || !this.#queue.holds(node)) return false;
     this.#remove(node);
     if (this.rejectEvents.hasListeners) {
       this.rejectEvents.emit({ gate: this.name, reason: 'left', inFlight: this.inFlight, queued: this.queued });
@@ -76,7 +77,8 @@ export abstract class LocalGate extends GateBase {
       throw new QueueFullError(this.name, this.maxQueue, this.inFlight);
     }
     const node = this.#queue.push(waiter, waiter.priority, this.clock.now());
-    this.#nodes.set(waiter, node);
+    if (waitNodeSlot in waiter) (waiter as SlottedWaiter)[waitNodeSlot] = node;
+    else this.#nodes.set(waiter, node);
     if (this.queueTimeoutMs !== Infinity) {
       node.expire = this.#expire;
       node.timeout = this.#scheduler.schedule(this.queueTimeoutMs, node);
@@ -106,15 +108,22 @@ export abstract class LocalGate extends GateBase {
   /** Called when waiters left other than by being served (they left, or timed out). */
   protected queueChanged(): void {}
 
+  #nodeOf(waiter: GateWaiter): WaitNode<GateWaiter> | undefined {
+    if (waitNodeSlot in waiter) return (waiter as SlottedWaiter)[waitNodeSlot] as WaitNode<GateWaiter> | undefined;
+    return this.#nodes.get(waiter);
+  }
+
   #remove(node: WaitNode<GateWaiter>): void {
     this.#queue.remove(node);
-    this.#nodes.delete(node.value);
+    const waiter = node.value;
+    if (waitNodeSlot in waiter) (waiter as SlottedWaiter)[waitNodeSlot] = undefined;
+    else this.#nodes.delete(waiter);
     if (node.timeout !== undefined) this.#scheduler.cancel(node.timeout);
   }
 
   #onQueueTimeout(node: WaitNode<GateWaiter>): void {
     node.timeout = undefined;
-    if (this.#nodes.get(node.value) !== node) return;
+    if (!this.#queue.holds(node)) return;
     this.#remove(node);
     if (this.rejectEvents.hasListeners) {
       this.rejectEvents.emit({ gate: this.name, reason: 'queue_timeout', inFlight: this.inFlight, queued: this.queued });

@@ -4,6 +4,8 @@ import { disposeTasks, startTask, stopTasks, taskShape } from './startTask.js';
 
 /** `ctx.all`: every task's value in the same shape; the first failure cancels the others. */
 export async function all(ctx: TaskHost, tasks: readonly Task<unknown>[] | Record<string, Task<unknown>>): Promise<unknown> {
+  // Promises already started (`ctx.all(calls)`) have no scope to cancel: the array is awaited as it is.
+  if (Array.isArray(tasks) && !tasks.some(isFunctionTask)) return Promise.all(tasks);
   const { list, rebuild } = taskShape(tasks);
   const started = list.map((task) => startTask(ctx, task));
   try {
@@ -26,4 +28,8 @@ export async function allSettled(
   const results = await Promise.allSettled(started.map((s) => s.promise));
   disposeTasks(started);
   return rebuild(results);
+}
+
+function isFunctionTask(task: Task<unknown>): boolean {
+  return typeof task === 'function';
 }
