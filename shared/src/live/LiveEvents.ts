@@ -16,6 +16,7 @@ import type { AgentsResponse, ApiErrorBody } from '../api/ApiBodies.js';
 import type { SpanRecord } from '../model.js';
 import type { OtlpExportTraceServiceRequest } from '../otlp/types.js';
 import type { TraceSummary } from '../trace/traceSummary.js';
+import type { DequeuedCall, QueuedCall } from './QueuedCall.js';
 
 /** The namespace runner processes connect to; pages use the default namespace, `/`. */
 export const RUNNERS_NAMESPACE = '/runners';
@@ -28,11 +29,19 @@ export interface TracesEvent {
   readonly evicted: string[];
 }
 
-/** `spans`, to pages watching a trace. */
+/**
+ * `spans`, to pages watching a trace. A page applies one event as a whole: first the waits that ended
+ * (`dequeued`), then the spans, then the new waits (`queued`), so a call that left its queue is replaced
+ * by its real spans in one step, never shown twice or not at all.
+ */
 export interface SpansEvent {
   readonly traceId: string;
   /** New or updated spans of the trace since the last `spans` event (merge them by `spanVersionKey`). */
   readonly spans: SpanRecord[];
+  /** Calls of the trace that joined a gate's queue since the last event (see {@link QueuedCall}). */
+  readonly queued?: QueuedCall[];
+  /** `queueId`s of the trace's waits that ended since the last event. */
+  readonly dequeued?: string[];
 }
 
 /** What a page sends with `watch` and `unwatch`. */
@@ -41,11 +50,35 @@ export interface WatchRequest {
   readonly traceId: string;
 }
 
-/** The acknowledgement of `watch`: the whole trace so far, or why not. */
-export type WatchAck = { readonly traceId: string; readonly found: boolean; readonly spans: SpanRecord[] } | ApiErrorBody;
+/** The acknowledgement of `watch`: the whole trace so far and its calls waiting in queues now, or why not. */
+export type WatchAck =
+  | { readonly traceId: string; readonly found: boolean; readonly spans: SpanRecord[]; readonly queued?: QueuedCall[] }
+  | ApiErrorBody;
 
 /** The acknowledgement of a runner's `span-starts`. */
 export type SpanStartsAck = { readonly accepted: number; readonly rejected: number } | ApiErrorBody;
+
+/**
+ * `live-batch`, from a runner: what changed since its previous batch. The server applies a batch as a
+ * whole (spans, then `dequeued`, then `queued`) and passes it on to the pages watching those traces in
+ * one `spans` event.
+ */
+export interface RunnerLiveBatch {
+  /**
+   * Spans that started (no end) or ended since the last batch, as an OTLP/JSON request. Ended spans also
+   * reach the server over OTLP, the durable path; both copies are merged by `compareSpanVersions`.
+   */
+  readonly spans?: OtlpExportTraceServiceRequest;
+  /** Calls that joined a gate's queue (they have no span yet). */
+  readonly queued?: QueuedCall[];
+  /** Waits that ended: the call was granted, turned away or cancelled. */
+  readonly dequeued?: DequeuedCall[];
+}
+
+/** The acknowledgement of a runner's `live-batch`: what was taken and what was refused. */
+export type LiveBatchAck =
+  | { readonly accepted: number; readonly rejected: number; readonly queued: number; readonly dequeued: number }
+  | ApiErrorBody;
 
 /** The acknowledgement of a runner's `register`. */
 export type RegisterAck = { readonly ok: true } | ApiErrorBody;
@@ -85,6 +118,8 @@ export interface RunnerToServerEvents {
    * until the ended version arrives over OTLP.
    */
   'span-starts'(request: OtlpExportTraceServiceRequest, ack?: (answer: SpanStartsAck) => void): void;
+  /** Span starts and ends and queued calls since the runner's last batch (see {@link RunnerLiveBatch}). */
+  'live-batch'(batch: RunnerLiveBatch, ack?: (answer: LiveBatchAck) => void): void;
   /** The agents this process offers; sent again after every reconnection. */
   register(registration: RunnerRegistration, ack: (answer: RegisterAck) => void): void;
 }
