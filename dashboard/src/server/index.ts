@@ -35,5 +35,6 @@ export { decodeOtlpProtobufRequest } from './ingest/otlpProtobuf.js';
 export { OtlpForwarder, DEFAULT_FORWARD_BUFFER_BYTES } from './forward/OtlpForwarder.js';
 export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpForwarder.js';
 export { RunnerRegistry } from './runners/RunnerRegistry.js';
+export { DEFAULT_MAX_QUEUED_CALLS, QueuedCallRegistry } from './live/QueuedCallRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
 export { InvalidOptionError, isInvalidOptionError, OverlapError } from '@overlap/shared';
