@@ -1,4 +1,4 @@
-import { spanPhase } from '@overlap/shared';
+import { queuedCallSpans, spanPhase, spanVersionKey } from '@overlap/shared';
 import type { SpanRecord, TraceSummary, WaterfallRow } from '@overlap/shared';
 import { AnalysisClient } from './analysis/AnalysisClient.js';
 import type { TraceAnalysis } from './analysis/analyseTrace.js';
@@ -11,7 +11,7 @@ import { ToolStatsTable } from './stats/ToolStatsTable.js';
 import { pushAnalysis, pushRecord } from './testing/pageHooks.js';
 import type { PerfHook } from './testing/hookTypes.js';
 import { WaterfallModel } from './trace/WaterfallModel.js';
-import type { WaterfallUpdate } from './trace/WaterfallModel.js';
+import type { WaterfallChange, WaterfallUpdate } from './trace/WaterfallModel.js';
 import { layoutSpanRow } from './trace/layoutSpanRow.js';
 import { visibleRows } from './trace/visibleRows.js';
 import { WaterfallView } from './waterfall/WaterfallView.js';
@@ -79,7 +79,9 @@ export class TracePanel {
   private listSummary: TraceSummary | undefined;
   private lastAnalysis: TraceAnalysis | undefined;
   private evicted = false;
-  private pending: SpanRecord[][] = [];
+  private pending: SpansEvent[] = [];
+  /** Placeholder spans of the trace's calls waiting in a queue, by `queueId` (see `queuedCallSpans`). */
+  private queued = new Map<string, SpanRecord[]>();
   private pendingSince = 0;
   private frameRequested = false;
   private lastLiveFrame = 0;
@@ -141,6 +143,7 @@ export class TracePanel {
     this.collapsed = new Set();
     this.rows = [];
     this.pending = [];
+    this.queued = new Map();
     this.lastAnalysis = undefined;
     this.listSummary = summary;
     this.evicted = false;
@@ -166,9 +169,10 @@ export class TracePanel {
       return;
     }
     const dataAt = performance.now();
-    const layout = this.model.add(ack.spans, Date.now());
+    const first = this.applyEvents([{ traceId, spans: ack.spans, ...(ack.queued === undefined ? {} : { queued: ack.queued }) }]);
+    const layout = this.model.add(first.add, Date.now());
     this.loaded = true;
-    if (ack.spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
+    if (first.add.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
     this.showRows();
     this.waterfall.draw(Date.now());
     const computedAt = performance.now();
@@ -188,11 +192,11 @@ export class TracePanel {
     if (this.traceId !== undefined) void this.open(this.traceId, this.listSummary);
   }
 
-  /** New and updated spans of a watched trace (the `spans` event). */
+  /** New and updated spans of a watched trace, and its calls that joined or left a queue (the `spans` event). */
   onSpans(event: SpansEvent): void {
     if (event.traceId !== this.traceId) return;
     if (this.pending.length === 0) this.pendingSince = performance.now();
-    this.pending.push(event.spans);
+    this.pending.push(event);
     // Merge and draw at once (the server sends at most one batch per trace every 50 ms); before the
     // watch acknowledgement is laid out, the batch waits for the frame after it.
     if (this.loaded) this.applyPending();
@@ -278,11 +282,13 @@ export class TracePanel {
     const traceId = this.traceId;
     if (traceId === undefined || !this.loaded || this.pending.length === 0) return;
     const nowMs = Date.now();
-    const batches = this.pending;
+    const events = this.pending;
     const requestedAt = this.pendingSince;
     this.pending = [];
-    const spans = batches.length === 1 ? batches[0]! : batches.flat();
-    const layout: WaterfallUpdate = this.model.add(spans, nowMs);
+    const step = this.applyEvents(events);
+    const spans = step.add;
+    const layout: WaterfallUpdate = this.model.update(step, nowMs);
+    if (step.remove.length > 0) this.analysis.removeSpans(step.remove);
     this.analysis.addSpans(spans);
     if (spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
     if (layout === 'unchanged') return;
@@ -299,6 +305,38 @@ export class TracePanel {
     });
     this.requestAnalysis(false);
     if (this.waterfall.hasLiveRows()) this.requestFrame();
+  }
+
+  /**
+   * Turns `spans` events, in order, into one step for the model: the placeholders of waits that ended
+   * go (unless they arrive and go within these events, then they never come), the spans come, and the
+   * new waits come as placeholders. Keeps {@link queued} up to date.
+   */
+  private applyEvents(events: readonly SpansEvent[]): { remove: string[]; add: SpanRecord[] } & WaterfallChange {
+    const remove: string[] = [];
+    const spans: SpanRecord[] = [];
+    const arriving = new Map<string, SpanRecord[]>();
+    const leave = (queueId: string): void => {
+      if (arriving.delete(queueId)) return;
+      const held = this.queued.get(queueId);
+      if (held === undefined) return;
+      this.queued.delete(queueId);
+      for (const span of held) remove.push(spanVersionKey(span));
+    };
+    for (const event of events) {
+      for (const queueId of event.dequeued ?? []) leave(queueId);
+      for (const span of event.spans) spans.push(span);
+      for (const call of event.queued ?? []) {
+        // Announced again (the runner reconnected): the new record replaces the old.
+        leave(call.queueId);
+        arriving.set(call.queueId, queuedCallSpans(call));
+      }
+    }
+    for (const [queueId, placeholders] of arriving) {
+      this.queued.set(queueId, placeholders);
+      for (const span of placeholders) spans.push(span);
+    }
+    return { remove, add: spans };
   }
 
   private recordDrawnSpans(tracked: Record<string, number>, spans: readonly SpanRecord[]): void {
@@ -338,7 +376,7 @@ export class TracePanel {
     this.headline.show(analysis.summary, this.headlineExtras());
     this.waterfall.setCriticalPath(analysis.criticalPath);
     this.waterfall.draw(Date.now());
-    this.concurrency.show(analysis.timeline);
+    this.concurrency.show(analysis.timeline, analysis.summary.inFlightCount > 0);
     this.deps.onTraceTools?.(analysis);
     if (this.hasInFlight) {
       window.clearTimeout(this.analysisTimer);

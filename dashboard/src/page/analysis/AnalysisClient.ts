@@ -1,3 +1,4 @@
+import { spanVersionKey } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import type { TraceAnalysis } from './analyseTrace.js';
 import { analyseTrace } from './analyseTrace.js';
@@ -72,6 +73,16 @@ export class AnalysisClient {
   addSpans(spans: readonly SpanRecord[]): void {
     if (this.worker !== undefined) this.post({ type: 'spans', traceId: this.traceId, spans });
     else this.fallbackSpans.push(...spans);
+  }
+
+  /** Drops spans of the current trace, by `spanVersionKey` (the placeholders of calls that left their queue). */
+  removeSpans(keys: readonly string[]): void {
+    if (this.worker !== undefined) {
+      this.post({ type: 'remove', traceId: this.traceId, keys });
+      return;
+    }
+    const dropped = new Set(keys);
+    this.fallbackSpans = this.fallbackSpans.filter((span) => !dropped.has(spanVersionKey(span)));
   }
 
   /** Asks for an analysis with in-flight spans ending at `nowMs`; queued behind one already running. */

@@ -7,6 +7,8 @@ export type AnalysisRequest =
   | { readonly type: 'reset'; readonly traceId: string; readonly spans: readonly SpanRecord[] }
   /** More spans of the held trace (merged by version, as the page merges them). */
   | { readonly type: 'spans'; readonly traceId: string; readonly spans: readonly SpanRecord[] }
+  /** Drop these spans of the held trace, by `spanVersionKey` (placeholders of calls that left their queue). */
+  | { readonly type: 'remove'; readonly traceId: string; readonly keys: readonly string[] }
   /** Analyse the held trace with in-flight spans ending at `nowMs`; answered with `seq`. */
   | { readonly type: 'analyse'; readonly traceId: string; readonly nowMs: number; readonly seq: number };
 

@@ -44,6 +44,9 @@ scope.onmessage = (event) => {
     case 'spans':
       if (request.traceId === traceId) spans.add(request.spans);
       break;
+    case 'remove':
+      if (request.traceId === traceId) spans.remove(request.keys);
+      break;
     case 'analyse':
       if (request.traceId !== traceId) break;
       pending = { nowMs: request.nowMs, seq: request.seq };

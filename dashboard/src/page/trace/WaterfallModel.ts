@@ -23,7 +23,16 @@ export type RebuildReason =
   | 'phase span with children'
   | 'phase of a span changed'
   | 'trace has shared span ids or parent cycles'
-  | 'row missing';
+  | 'row missing'
+  | 'removed span has children'
+  | 'removed span started the trace';
+
+/** One step of a live trace: spans to drop (by `spanVersionKey`), then spans to merge. */
+export interface WaterfallChange {
+  /** Version keys of held spans to drop: the placeholders of queued calls that left their queue. */
+  readonly remove?: readonly string[];
+  readonly add: readonly SpanRecord[];
+}
 
 class NeedsRebuild extends Error {
   constructor(readonly reason: RebuildReason) {
@@ -178,18 +187,31 @@ export class WaterfallModel {
    * page redraws in-flight rows at the current time anyway).
    */
   add(batch: readonly SpanRecord[], nowMs: number): WaterfallUpdate {
+    return this.update({ add: batch }, nowMs);
+  }
+
+  /**
+   * Drops spans, then merges a batch, as one step: the placeholders of a call that left its queue go and
+   * the call's real spans come in one update, so the call is never drawn twice nor missing. Dropping a
+   * span with children of its own, or the span the trace starts with, lays the trace out again; the
+   * placeholders of queued calls are neither, so they are patched out like a span that ended.
+   */
+  update(step: WaterfallChange, nowMs: number): WaterfallUpdate {
     this.prepare();
-    const first = this.lastAssembled === undefined && this.spans.size === 0;
-    const change = this.spans.add(batch);
-    if (change.added.length === 0 && change.replaced.length === 0) return 'unchanged';
+    const removed = step.remove === undefined || step.remove.length === 0 ? [] : this.spans.remove(step.remove);
+    const first = this.lastAssembled === undefined && this.spans.size === 0 && removed.length === 0;
+    const change = this.spans.add(step.add);
+    if (removed.length === 0 && change.added.length === 0 && change.replaced.length === 0) return 'unchanged';
     if (first) {
       // Lay the first batch out at once; its indexes are only needed for later batches and details.
       this.unindexed = this.spans.values();
       this.layOut(assembleTrace(this.unindexed), nowMs, 'first batch');
       return 'rebuilt';
     }
+    this.unindex(removed);
     this.index(change);
     try {
+      this.patchRemoved(removed, nowMs);
       this.patch(change, nowMs);
       this.patchedSinceAssembly = true;
       return 'patched';
@@ -241,6 +263,54 @@ export class WaterfallModel {
     for (const { next } of change.replaced) {
       if (this.byId.get(next.spanId) !== null) this.byId.set(next.spanId, next);
     }
+  }
+
+  /** Takes dropped spans out of the id and parent indexes. */
+  private unindex(removed: readonly SpanRecord[]): void {
+    for (const span of removed) {
+      if (this.byId.get(span.spanId) === span) this.byId.delete(span.spanId);
+      if (span.parentSpanId === undefined) continue;
+      const siblings = this.childIds.get(span.parentSpanId);
+      // A span id shared by two spans stays listed while the other holds it.
+      if (siblings !== undefined && !this.byId.has(span.spanId)) {
+        siblings.delete(span.spanId);
+        if (siblings.size === 0) this.childIds.delete(span.parentSpanId);
+      }
+    }
+  }
+
+  /** Takes the rows of dropped spans out, and lays out again the rows their folded phase spans belonged to. */
+  private patchRemoved(removed: readonly SpanRecord[], nowMs: number): void {
+    if (removed.length === 0) return;
+    if (this.repaired) throw new NeedsRebuild('trace has shared span ids or parent cycles');
+    const parentsToCheck = new Set<string>();
+    const relayout = new Set<string>();
+    for (const span of removed) {
+      if (this.byId.get(span.spanId) === null) throw new NeedsRebuild('span id shared by two spans');
+      if (nanosToMs(span.startTimeUnixNano) <= this.layoutStart) throw new NeedsRebuild('removed span started the trace');
+      const parent = span.parentSpanId === undefined ? undefined : this.byId.get(span.parentSpanId);
+      if (parent === null) throw new NeedsRebuild('span id shared by two spans');
+      if (parent !== undefined && spanPhase(parent) !== undefined) throw new NeedsRebuild('phase span with children');
+      const index = this.indexOf(span.spanId);
+      if (index !== undefined) {
+        const row = this.rowList[index]!;
+        if (index + 1 < this.rowList.length && this.rowList[index + 1]!.depth > row.depth) throw new NeedsRebuild('removed span has children');
+        this.rowList.splice(index, 1);
+        this.rowIndexStale = true;
+        if (parent !== undefined) parentsToCheck.add(parent.spanId);
+      } else if (parent !== undefined) {
+        // A folded phase span: its parent's row loses a segment.
+        relayout.add(parent.spanId);
+      }
+    }
+    for (const spanId of parentsToCheck) {
+      const index = this.indexOf(spanId);
+      if (index === undefined) continue;
+      const row = this.rowList[index]!;
+      const hasChildren = index + 1 < this.rowList.length && this.rowList[index + 1]!.depth > row.depth;
+      if (row.hasChildren !== hasChildren) this.rowList[index] = { ...row, hasChildren, collapsed: hasChildren && row.collapsed };
+    }
+    for (const spanId of relayout) if (this.byId.get(spanId) !== undefined) this.relayoutRow(spanId, nowMs);
   }
 
   private patch(change: SpanSetChange, nowMs: number): void {

@@ -385,7 +385,8 @@ export class WaterfallView {
         })
       : element('span', { className: 'wf-toggle-space', attrs: { 'aria-hidden': 'true' } });
     const children: Node[] = [toggle, element('span', { className: 'wf-name', text: row.label })];
-    if (row.inFlight) children.push(element('span', { className: 'wf-flag wf-flag-live', text: 'in flight' }));
+    // A call still waiting at a gate (its queued bar is the last, open segment) says so.
+    if (row.inFlight) children.push(element('span', { className: 'wf-flag wf-flag-live', text: row.segments[row.segments.length - 1]?.kind === 'queue' ? 'queued' : 'in flight' }));
     else if (row.outcome !== undefined && row.outcome !== 'ok') children.push(element('span', { className: `wf-flag wf-flag-${row.outcome}`, text: row.outcome }));
     return element('div', { className: classes.join(' '), attrs: { role: 'listitem', 'data-span-id': row.spanId, 'data-index': String(index), 'aria-level': String(row.depth + 1) }, style: { paddingLeft: `${Math.min(row.depth, 24) * 14 + 4}px` } }, children);
   }
