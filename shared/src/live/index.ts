@@ -2,6 +2,8 @@ export { RUNNERS_NAMESPACE } from './LiveEvents.js';
 export { MAX_QUEUED_CALLS_PER_BATCH, readDequeuedCalls, readQueuedCalls } from './QueuedCall.js';
 export type { DequeuedCall, QueueRecordsReading, QueuedCall } from './QueuedCall.js';
 export { QUEUED_PLACEHOLDER_SCOPE, queuedCallSpans } from './queuedCallSpans.js';
+export { decodeSpanColumns, encodeSpanColumns } from './spanColumns.js';
+export type { SpanColumns } from './spanColumns.js';
 export type {
   LiveBatchAck,
   PageToServerEvents,
