@@ -384,7 +384,18 @@ export class TracePanel {
     }
   }
 
+  /**
+   * Runs `callback` once the next frame has been painted: an animation frame callback runs before the
+   * frame's style, layout and paint, so it posts a message, and the message is handled after them.
+   */
   private afterFrame(callback: () => void): void {
-    requestAnimationFrame(() => callback());
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        callback();
+      };
+      channel.port2.postMessage(undefined);
+    });
   }
 }

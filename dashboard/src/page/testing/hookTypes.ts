@@ -45,8 +45,12 @@ export interface WaterfallSnapshot {
 
 /** One timed render of the waterfall. Times are `performance.now()` readings, in ms. */
 export interface RenderRecord {
-  /** `open`: a trace was selected and first drawn; `update`: live spans were merged and drawn. */
-  readonly kind: 'open' | 'update';
+  /**
+   * `open`: a trace was selected and its first screen drawn; `layout`: every row of the trace opened was
+   * laid out and drawn (after an `open` that drew the first screen from fewer rows); `update`: live spans
+   * were merged and drawn.
+   */
+  readonly kind: 'open' | 'layout' | 'update';
   readonly traceId: string;
   /** Spans and rows after the render. */
   readonly spanCount: number;
@@ -59,7 +63,7 @@ export interface RenderRecord {
   readonly dataAt: number;
   /** When the page's own work (merge, layout, chart update) was done. */
   readonly computedAt: number;
-  /** The next animation frame after that: the frame holding the drawing has been presented. */
+  /** When the frame holding the drawing had been painted (a message posted from the next animation frame callback). */
   readonly drawnAt: number;
   /** `drawnAt - dataAt`: from spans in hand to drawn. */
   readonly renderMs: number;
@@ -73,7 +77,8 @@ export interface PerfHook {
   readonly records: RenderRecord[];
   /**
    * When set to an object, the page writes into it, for every ended span it receives live, the wall-clock
-   * time (`Date.now()`) of the first presented frame that drew its bar. `null` (the default) records nothing.
+   * time (`Date.now()`) at which the first frame that drew its bar had been painted. `null` (the default)
+   * records nothing.
    */
   spanDrawnAt: Record<string, number> | null;
   /** The latest analyses (summary, critical path, timeline, tool figures), oldest first (at most 500). */
