@@ -3,8 +3,8 @@ import type { SpanRecord } from '@overlap/shared';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveBatchAck, QueuedCall, SpanStartsAck, SpansEvent, TraceResponse, TracesEvent, WatchAck } from '@overlap/shared';
-import { GenAiAttributes } from '@overlap/shared';
+import type { LiveBatchAck, QueuedCall, SpanStartsAck, SpansEvent, TraceResponse, TraceSpansEvent, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
+import { GenAiAttributes, assembleTrace, decodeSpanColumns, layoutWaterfall } from '@overlap/shared';
 import { deferred, getJson, msNanos, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -216,6 +216,36 @@ describe('live channel', () => {
     const update = nextEvent<SpansEvent>(page, 'spans', (event) => event.traceId === traceId);
     await postSpans(running.url, [span]);
     expect((await update).spans).toEqual([span]);
+  });
+
+  it('watch({ firstRows }) - answers a large trace with its first rows, then sends its spans in compact form', async () => {
+    const traceId = newTraceId();
+    const root = spanRecord({ traceId, name: 'invoke_agent big', startTimeUnixNano: msNanos(1000), endTimeUnixNano: msNanos(9000) });
+    const calls = Array.from({ length: 40 }, (_, i) => spanRecord({ traceId, name: `execute_tool t${i}`, parentSpanId: root.spanId, startTimeUnixNano: msNanos(1010 + i), endTimeUnixNano: msNanos(1500 + i) }));
+    await postSpans(running.url, [...calls, root]);
+    const page = open();
+    await connected(page);
+    const spansEvent = nextEvent<TraceSpansEvent>(page, 'trace-spans', (event) => event.traceId === traceId);
+    const ack = (await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 10, watchId: 7 })) as WatchedTrace;
+
+    const full = layoutWaterfall(assembleTrace(running.server.store.getSpans(traceId)!), { nowMs: ack.spansFollow!.firstScreen!.nowMs });
+    expect(ack.spans).toEqual([]);
+    expect(ack.spansFollow).toEqual({ spanCount: 41, firstScreen: { rows: full.rows.slice(0, 10), rowCount: 41, startMs: full.startMs, endMs: full.endMs, nowMs: full.nowMs } });
+    const event = await spansEvent;
+    expect(event.watchId).toBe(7);
+    expect(event.spanCount).toBe(41);
+    expect(event.columns).toBeInstanceOf(Uint8Array);
+    expect(decodeSpanColumns(JSON.parse(Buffer.from(event.columns as Uint8Array).toString('utf8')))).toEqual(running.server.store.getSpans(traceId));
+  });
+
+  it('watch({ firstRows }) - answers a trace no larger than that with its spans, as without', async () => {
+    const traceId = newTraceId();
+    const only = spanRecord({ traceId, name: 'only' });
+    await postSpans(running.url, [only]);
+    const page = open();
+    await connected(page);
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 10, watchId: 1 })).toEqual({ traceId, found: true, spans: [only] });
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 'ten' })).toEqual({ traceId, found: true, spans: [only] });
   });
 
   it('watch - answers an unknown trace with found false and an invalid id with an error', async () => {

@@ -16,7 +16,9 @@ export type {
   ServerToRunnerEvents,
   SpansEvent,
   SpanStartsAck,
+  TraceSpansEvent,
   TracesEvent,
   WatchAck,
+  WatchedTrace,
   WatchRequest,
 } from './LiveEvents.js';

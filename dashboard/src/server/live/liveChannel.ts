@@ -1,5 +1,5 @@
-import { otlpToSpans, readDequeuedCalls, readQueuedCalls, readTraceId, spanVersionKey } from '@overlap/shared';
-import type { Disposer, LiveBatchAck, QueuedCall, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck } from '@overlap/shared';
+import { encodeSpanColumns, layoutFirstRows, otlpToSpans, readDequeuedCalls, readQueuedCalls, readTraceId, spanVersionKey } from '@overlap/shared';
+import type { Disposer, LiveBatchAck, QueuedCall, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
 import type { TraceStore, TraceStoreChange } from '../store/TraceStore.js';
 import { QueuedCallRegistry } from './QueuedCallRegistry.js';
 import { runnersNamespace } from './DashboardIo.js';
@@ -166,7 +166,22 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
       void socket.join(roomOf(traceId));
       const spans = store.getSpans(traceId);
       const queued = queuedCalls.forTrace(traceId);
-      reply(queued.length === 0 ? { traceId, found: spans !== undefined, spans: spans ?? [] } : { traceId, found: spans !== undefined, spans: spans ?? [], queued });
+      const answer: { -readonly [K in keyof WatchedTrace]: WatchedTrace[K] } = { traceId, found: spans !== undefined, spans: spans ?? [] };
+      if (queued.length > 0) answer.queued = queued;
+      const { firstRows, watchId } = firstRowsOf(payload);
+      if (spans === undefined || firstRows === undefined || spans.length <= firstRows) {
+        reply(answer);
+        return;
+      }
+      // A large trace: its first screen now, its spans right after, in compact form (see WatchRequest.firstRows).
+      const firstScreen = layoutFirstRows(spans, firstRows, { nowMs: Date.now() });
+      answer.spans = [];
+      answer.spansFollow = firstScreen === undefined ? { spanCount: spans.length } : { spanCount: spans.length, firstScreen };
+      reply(answer);
+      setImmediate(() => {
+        if (!socket.connected || !socket.rooms.has(roomOf(traceId))) return;
+        socket.emit('trace-spans', { traceId, watchId, spanCount: spans.length, columns: Buffer.from(JSON.stringify(encodeSpanColumns(spans))) });
+      });
     });
     socket.on('unwatch', (payload: unknown) => {
       const traceId = traceIdOf(payload);
@@ -250,6 +265,17 @@ function roomOf(traceId: string): string {
 
 function hasWatchers(pages: PagesNamespace, traceId: string): boolean {
   return (pages.adapter.rooms.get(roomOf(traceId))?.size ?? 0) > 0;
+}
+
+/** Most rows a page may ask to be drawn first. */
+const MAX_FIRST_ROWS = 1_000;
+
+/** The `firstRows` and `watchId` of a watch request, when valid (invalid ones are ignored: the whole trace is sent). */
+function firstRowsOf(payload: unknown): { firstRows: number | undefined; watchId: number } {
+  const request = (typeof payload === 'object' && payload !== null ? payload : {}) as { firstRows?: unknown; watchId?: unknown };
+  const firstRows = Number.isInteger(request.firstRows) && (request.firstRows as number) >= 1 && (request.firstRows as number) <= MAX_FIRST_ROWS ? (request.firstRows as number) : undefined;
+  const watchId = Number.isSafeInteger(request.watchId) ? (request.watchId as number) : 0;
+  return { firstRows, watchId };
 }
 
 function traceIdOf(payload: unknown): string | undefined {
