@@ -34,6 +34,9 @@ export interface WaterfallChange {
   readonly add: readonly SpanRecord[];
 }
 
+/** Row insertions and removals replayed by lookups before the row index is rebuilt. */
+const MAX_ROW_SHIFTS = 256;
+
 class NeedsRebuild extends Error {
   constructor(readonly reason: RebuildReason) {
     super(reason);
@@ -68,7 +71,13 @@ export class WaterfallModel {
   /** Span ids of each parent id's children (whether or not the parent is held). */
   private readonly childIds = new Map<string, Set<string>>();
   private rowList: WaterfallRow[] = [];
-  private readonly rowIndex = new Map<string, number>();
+  /**
+   * Where each span's row was, and how many of `rowShifts` had happened then: a row inserted or removed
+   * moves every row after it by one, and rebuilding this map for 50,000 rows on every live update costs
+   * milliseconds, so lookups replay the shifts since instead (rebuilt once there are many).
+   */
+  private readonly rowIndex = new Map<string, { readonly index: number; readonly epoch: number }>();
+  private rowShifts: Array<{ readonly at: number; readonly delta: 1 | -1 }> = [];
   private rowIndexStale = true;
   private layoutStart = 0;
   private layoutEnd = 0;
@@ -138,12 +147,41 @@ export class WaterfallModel {
 
   /** Index of a span's row in {@link rows}. */
   indexOf(spanId: string): number | undefined {
-    if (this.rowIndexStale) {
-      this.rowIndex.clear();
-      for (let i = 0; i < this.rowList.length; i += 1) this.rowIndex.set(this.rowList[i]!.spanId, i);
-      this.rowIndexStale = false;
+    if (this.rowIndexStale || this.rowShifts.length > MAX_ROW_SHIFTS) this.rebuildRowIndex();
+    const entry = this.rowIndex.get(spanId);
+    if (entry === undefined) return undefined;
+    let index = entry.index;
+    for (let k = entry.epoch; k < this.rowShifts.length; k += 1) {
+      const shift = this.rowShifts[k]!;
+      if (index >= shift.at) index += shift.delta;
     }
-    return this.rowIndex.get(spanId);
+    if (this.rowList[index]?.spanId === spanId) return index;
+    // Never expected: a row moved some other way. Look it up the slow, sure way.
+    this.rebuildRowIndex();
+    return this.rowIndex.get(spanId)?.index;
+  }
+
+  private rebuildRowIndex(): void {
+    this.rowIndex.clear();
+    this.rowShifts = [];
+    for (let i = 0; i < this.rowList.length; i += 1) this.rowIndex.set(this.rowList[i]!.spanId, { index: i, epoch: 0 });
+    this.rowIndexStale = false;
+  }
+
+  /** Inserts a row at `at`, keeping the row index. */
+  private insertRowAt(at: number, row: WaterfallRow): void {
+    this.rowList.splice(at, 0, row);
+    if (this.rowIndexStale) return;
+    this.rowShifts.push({ at, delta: 1 });
+    this.rowIndex.set(row.spanId, { index: at, epoch: this.rowShifts.length });
+  }
+
+  /** Removes the row at `at`, keeping the row index. */
+  private removeRowAt(at: number): void {
+    const [row] = this.rowList.splice(at, 1);
+    if (this.rowIndexStale) return;
+    this.rowShifts.push({ at: at + 1, delta: -1 });
+    if (row !== undefined) this.rowIndex.delete(row.spanId);
   }
 
   /**
@@ -222,6 +260,25 @@ export class WaterfallModel {
     }
   }
 
+  /**
+   * Takes a whole trace laid out elsewhere (the analysis worker): its spans and `layoutWaterfall`'s rows
+   * of them, as if they were the first batch. Later batches are patched in as usual. The rows must be
+   * the layout of exactly these spans; `repaired` says the assembly renamed spans or broke parent cycles.
+   */
+  adopt(spans: readonly SpanRecord[], layout: { readonly rows: readonly WaterfallRow[]; readonly startMs: number; readonly endMs: number; readonly repaired: boolean }): void {
+    if (this.spans.size > 0 || this.lastAssembled !== undefined) throw new Error('WaterfallModel.adopt: the model already holds spans');
+    this.spans.add(spans);
+    this.unindexed = this.spans.values();
+    this.repaired = layout.repaired;
+    this.patchedSinceAssembly = true;
+    this.rowList = [...layout.rows];
+    this.rowIndexStale = true;
+    this.layoutStart = layout.startMs;
+    this.layoutEnd = layout.endMs;
+    this.rebuildCount += 1;
+    this.lastRebuildReason = 'first batch';
+  }
+
   /** Lays the whole trace out again. */
   rebuild(nowMs: number, reason: RebuildReason): void {
     this.prepare();
@@ -295,8 +352,7 @@ export class WaterfallModel {
       if (index !== undefined) {
         const row = this.rowList[index]!;
         if (index + 1 < this.rowList.length && this.rowList[index + 1]!.depth > row.depth) throw new NeedsRebuild('removed span has children');
-        this.rowList.splice(index, 1);
-        this.rowIndexStale = true;
+        this.removeRowAt(index);
         if (parent !== undefined) parentsToCheck.add(parent.spanId);
       } else if (parent !== undefined) {
         // A folded phase span: its parent's row loses a segment.
@@ -384,8 +440,7 @@ export class WaterfallModel {
       }
     }
     const row = layoutSpanRow(span, this.collectFolded(span.spanId, true), { depth, layoutStartMs: this.layoutStart, hasChildren: false, collapsed: false }, nowMs);
-    this.rowList.splice(at, 0, row);
-    this.rowIndexStale = true;
+    this.insertRowAt(at, row);
     if (row.barEndMs > this.layoutEnd) this.layoutEnd = row.barEndMs;
   }
 }
