@@ -1,7 +1,8 @@
-import { queuedCallSpans, spanPhase, spanVersionKey } from '@overlap/shared';
-import type { SpanRecord, TraceSummary, WaterfallRow } from '@overlap/shared';
+import { decodeSpanColumns, queuedCallSpans, spanPhase, spanVersionKey } from '@overlap/shared';
+import type { SpanRecord, TraceSpansEvent, TraceSummary, WaterfallRow } from '@overlap/shared';
 import { AnalysisClient } from './analysis/AnalysisClient.js';
 import type { TraceAnalysis } from './analysis/analyseTrace.js';
+import type { TraceLayout } from './analysis/analysisProtocol.js';
 import { ConcurrencyChart } from './concurrency/ConcurrencyChart.js';
 import { SpanDetailsPanel } from './details/SpanDetailsPanel.js';
 import { TraceHeadline } from './headline/TraceHeadline.js';
@@ -45,6 +46,11 @@ const LIVE_ANALYSIS_INTERVAL_MS = 1000;
 const LIVE_FRAME_MS = 33;
 /** Most time between two redraws of growing bars, however slow a redraw is. */
 const MAX_LIVE_FRAME_MS = 250;
+/**
+ * Rows the server lays out for the first frame of a large trace: a tall screenful and the overscan. A
+ * trace with more spans has its first screen drawn from them and the rest laid out by the worker.
+ */
+const FIRST_SCREEN_ROWS = 200;
 
 /**
  * The selected trace: its headline, waterfall, details, concurrency chart and per-tool table, kept live.
@@ -91,6 +97,11 @@ export class TracePanel {
   private hasInFlight = false;
   /** The watch acknowledgement has been laid out; `spans` events wait until then. */
   private loaded = false;
+  /**
+   * While a large trace's first screen is shown and its spans are on their way (`trace-spans`) or being
+   * laid out by the worker: when it was selected, and its spans once decoded here.
+   */
+  private awaiting: { readonly requestedAt: number; spans: SpanRecord[] | undefined } | undefined;
 
   constructor(elements: TracePanelElements, private readonly deps: TracePanelDeps) {
     this.headline = new TraceHeadline(elements.headline);
@@ -112,7 +123,11 @@ export class TracePanel {
     });
     this.concurrency = new ConcurrencyChart(elements.concurrency);
     this.tools = new ToolStatsTable(elements.tools);
-    this.analysis = new AnalysisClient({ workerUrl: deps.analysisWorkerUrl, onAnalysis: (analysis) => this.showAnalysis(analysis) });
+    this.analysis = new AnalysisClient({
+      workerUrl: deps.analysisWorkerUrl,
+      onAnalysis: (analysis) => this.showAnalysis(analysis),
+      onLayout: (layout) => this.adoptLayout(layout),
+    });
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.details.unpin();
     });
@@ -133,7 +148,11 @@ export class TracePanel {
     return this.tools;
   }
 
-  /** Selects a trace: watches it, draws it, analyses it. */
+  /**
+   * Selects a trace: watches it, draws it, analyses it. A large trace is drawn in two steps: the first
+   * screen as soon as the server's answer arrives (rows the server laid out with `layoutFirstRows`), then
+   * every row once its spans have arrived in compact form and the worker has laid them out.
+   */
   async open(traceId: string, summary: TraceSummary | undefined): Promise<void> {
     const requestedAt = performance.now();
     if (this.traceId !== undefined && this.traceId !== traceId) this.deps.live.unwatch(this.traceId);
@@ -148,6 +167,7 @@ export class TracePanel {
     this.listSummary = summary;
     this.evicted = false;
     this.loaded = false;
+    this.awaiting = undefined;
     this.hasInFlight = (summary?.inFlightCount ?? 0) > 0;
     this.lastAnalysisAt = Number.NEGATIVE_INFINITY;
     window.clearTimeout(this.analysisTimer);
@@ -157,7 +177,7 @@ export class TracePanel {
     this.waterfall.setEmpty('Loading the trace…');
     this.concurrency.clear();
 
-    const ack = await this.deps.live.watch(traceId);
+    const ack = await this.deps.live.watch(traceId, { firstRows: FIRST_SCREEN_ROWS, watchId: seq });
     if (seq !== this.openSeq) return;
     if ('error' in ack) {
       this.waterfall.setEmpty(`Could not load the trace: ${ack.error.message}`);
@@ -169,6 +189,25 @@ export class TracePanel {
       return;
     }
     const dataAt = performance.now();
+    if (ack.spansFollow !== undefined) {
+      this.awaiting = { requestedAt, spans: undefined };
+      // The calls waiting in queues are placed once the rows are laid out, like any update.
+      if (ack.queued !== undefined) this.onSpans({ traceId, spans: [], queued: ack.queued });
+      const first = ack.spansFollow.firstScreen;
+      if (first === undefined) {
+        this.waterfall.setEmpty(`Laying out ${ack.spansFollow.spanCount.toLocaleString('en')} spans…`);
+        return;
+      }
+      this.rows = first.rows;
+      this.waterfall.setTrace(traceId, first.rows, first.startMs, first.endMs, first.rowCount);
+      this.waterfall.draw(Date.now());
+      const computedAt = performance.now();
+      this.afterFrame(() => {
+        const drawnAt = performance.now();
+        pushRecord(this.deps.perf, { kind: 'open', traceId, spanCount: ack.spansFollow!.spanCount, rowCount: first.rowCount, layout: 'first-screen', requestedAt, dataAt, computedAt, drawnAt, renderMs: drawnAt - dataAt, totalMs: drawnAt - requestedAt });
+      });
+      return;
+    }
     const first = this.applyEvents([{ traceId, spans: ack.spans, ...(ack.queued === undefined ? {} : { queued: ack.queued }) }]);
     const layout = this.model.add(first.add, Date.now());
     this.loaded = true;
@@ -185,6 +224,46 @@ export class TracePanel {
       this.requestAnalysis(true);
       this.requestFrame();
     });
+  }
+
+  /**
+   * The spans of a large trace being opened (`trace-spans`): the worker gets them to lay out, and they
+   * are decoded here too, for the rows' details and live updates.
+   */
+  onTraceSpans(event: TraceSpansEvent): void {
+    const awaiting = this.awaiting;
+    if (awaiting === undefined || event.traceId !== this.traceId || event.watchId !== this.openSeq) return;
+    const bytes = event.columns instanceof ArrayBuffer ? new Uint8Array(event.columns) : event.columns;
+    // The worker gets its own copy (transferred); this thread decodes while the worker lays out.
+    this.analysis.load(event.traceId, bytes.slice().buffer, Date.now());
+    awaiting.spans = decodeSpanColumns(JSON.parse(new TextDecoder().decode(bytes)));
+  }
+
+  /** Every row of a large trace, laid out by the worker: replaces the first screen, then live updates apply. */
+  private adoptLayout(layout: TraceLayout | { readonly traceId: string; readonly error: string }): void {
+    const awaiting = this.awaiting;
+    const traceId = this.traceId;
+    if (awaiting === undefined || awaiting.spans === undefined || traceId === undefined || layout.traceId !== traceId) return;
+    this.awaiting = undefined;
+    if ('error' in layout) {
+      this.waterfall.setEmpty(`Could not lay out the trace: ${layout.error}`);
+      return;
+    }
+    const dataAt = performance.now();
+    this.model.adopt(awaiting.spans, layout);
+    this.loaded = true;
+    if (layout.rows.some((row) => row.inFlight)) this.hasInFlight = true;
+    this.showRows();
+    this.waterfall.draw(Date.now());
+    const computedAt = performance.now();
+    const { requestedAt } = awaiting;
+    this.afterFrame(() => {
+      const drawnAt = performance.now();
+      pushRecord(this.deps.perf, { kind: 'layout', traceId, spanCount: this.model.spanCount, rowCount: this.rows.length, layout: 'rebuilt', requestedAt, dataAt, computedAt, drawnAt, renderMs: drawnAt - dataAt, totalMs: drawnAt - requestedAt });
+    });
+    if (this.pending.length > 0) this.applyPending();
+    this.requestAnalysis(true);
+    this.requestFrame();
   }
 
   /** Watches the selected trace again (after the socket reconnected). */
@@ -241,6 +320,8 @@ export class TracePanel {
   }
 
   private toggle(spanId: string): void {
+    // Only the first screen is laid out yet: collapsing waits for the whole trace.
+    if (this.awaiting !== undefined) return;
     if (this.collapsed.has(spanId)) this.collapsed.delete(spanId);
     else this.collapsed.add(spanId);
     this.showRows();

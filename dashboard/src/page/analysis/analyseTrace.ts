@@ -1,5 +1,5 @@
 import { assembleTrace, concurrencyTimeline, criticalPath, summarizeTrace, toolStats } from '@overlap/shared';
-import type { ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+import type { AssembledTrace, ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
 
 /** Everything the page shows about a trace beside its rows. */
 export interface TraceAnalysis {
@@ -22,7 +22,7 @@ export interface TraceAnalysis {
 
 /**
  * Runs the trace maths of `@overlap/shared` over one trace's spans, with in-flight spans ending at
- * `nowMs`. Pure: the spans are not changed.
+ * `nowMs`; `assembled`, when given, must be `assembleTrace(spans)`. Pure: the spans are not changed.
  *
  * @example
  * ```ts
@@ -30,9 +30,10 @@ export interface TraceAnalysis {
  * console.log(`concurrency saved ${summary.concurrencySavedMs} ms`);
  * ```
  */
-export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowMs: number): TraceAnalysis {
+export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowMs: number, assembled?: AssembledTrace): TraceAnalysis {
   const started = performance.now();
-  const trace = assembleTrace(spans);
+  // `assembled`: the same spans already assembled (the worker keeps the assembly it laid out).
+  const trace = assembled ?? assembleTrace(spans);
   const options = { nowMs };
   return {
     traceId,

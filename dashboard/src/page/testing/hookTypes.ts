@@ -55,8 +55,8 @@ export interface RenderRecord {
   /** Spans and rows after the render. */
   readonly spanCount: number;
   readonly rowCount: number;
-  /** How the rows were brought up to date. */
-  readonly layout: 'rebuilt' | 'patched' | 'unchanged';
+  /** How the rows were brought up to date (`first-screen`: only the first rows, laid out by the server). */
+  readonly layout: 'rebuilt' | 'patched' | 'unchanged' | 'first-screen';
   /** `open`: when the trace was selected; `update`: when the first span of the batch arrived. */
   readonly requestedAt: number;
   /** When the spans were in the page (the watch acknowledgement, or the `spans` event). */

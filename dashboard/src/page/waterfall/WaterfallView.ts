@@ -88,6 +88,8 @@ export class WaterfallView {
 
   private traceId: string | undefined;
   private rows: readonly WaterfallRow[] = [];
+  /** Rows of the whole trace: `rows.length`, or more while only the first rows are laid out. */
+  private rowCount = 0;
   private originMs = 0;
   private endMs = 0;
   private criticalPath: ReadonlyMap<string, readonly CriticalPathSegment[]> = new Map();
@@ -189,8 +191,12 @@ export class WaterfallView {
     this.setEmpty('Select a trace to draw its waterfall.');
   }
 
-  /** Shows a trace's rows (visible ones, collapsed applied): `originMs` is its start, `endMs` its end so far. */
-  setTrace(traceId: string, rows: readonly WaterfallRow[], originMs: number, endMs: number): void {
+  /**
+   * Shows a trace's rows (visible ones, collapsed applied): `originMs` is its start, `endMs` its end so
+   * far. `rowCount` larger than `rows.length` says `rows` are only the first rows (the first screen, the
+   * rest still being laid out): the scroll range is the whole trace's, and rows past `rows` stay blank.
+   */
+  setTrace(traceId: string, rows: readonly WaterfallRow[], originMs: number, endMs: number, rowCount: number = rows.length): void {
     if (traceId !== this.traceId) {
       this.traceId = traceId;
       this.scroller.scrollTop = 0;
@@ -199,18 +205,20 @@ export class WaterfallView {
       this.criticalPath = new Map();
     }
     this.rows = rows;
+    this.rowCount = Math.max(rowCount, rows.length);
     this.labelledRows = undefined;
     this.originMs = originMs;
     this.endMs = endMs;
-    this.spacer.style.height = `${rows.length * this.rowHeight}px`;
-    this.empty.hidden = rows.length > 0;
-    if (rows.length === 0) this.empty.textContent = 'This trace has no spans yet.';
+    this.spacer.style.height = `${this.rowCount * this.rowHeight}px`;
+    this.empty.hidden = this.rowCount > 0;
+    if (this.rowCount === 0) this.empty.textContent = 'This trace has no spans yet.';
   }
 
   /** Clears the waterfall and shows a message instead. */
   setEmpty(message: string): void {
     this.traceId = undefined;
     this.rows = [];
+    this.rowCount = 0;
     this.spacer.style.height = '0px';
     this.empty.hidden = false;
     this.empty.textContent = message;
@@ -263,7 +271,7 @@ export class WaterfallView {
       scrollTopPx: this.scroller.scrollTop,
       viewportPx: this.scroller.clientHeight,
       rowHeightPx: this.rowHeight,
-      rowCount: this.rows.length,
+      rowCount: this.rowCount,
       overscanRows: this.overscan,
       currentStart: this.frame === undefined ? undefined : this.start,
     });
@@ -347,7 +355,7 @@ export class WaterfallView {
     });
     return {
       traceId: this.traceId,
-      rowCount: this.rows.length,
+      rowCount: this.rowCount,
       windowStart: this.start,
       windowSize: this.size,
       xMinMs: 0,
