@@ -2,6 +2,7 @@ import { Chart } from 'chart.js';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { CriticalPathSegment, WaterfallMarkerKind, WaterfallRow } from '@overlap/shared';
 import { element } from '../dom/element.js';
+import { patchChildren } from '../dom/patchChildren.js';
 import { registerCharts } from '../charts/registerCharts.js';
 import { CRITICAL_PATH_COLOR, FAILED_RUN_COLOR, IN_FLIGHT_RUN_COLOR, MARKER_STYLES, SEGMENT_STYLES } from '../theme/palette.js';
 import { TIME_AXIS_PADDING, timeTickLabel } from './timeAxis.js';
@@ -96,6 +97,8 @@ export class WaterfallView {
   private start = 0;
   private size = 0;
   private labelledRows: readonly WaterfallRow[] | undefined;
+  /** The label element of each row drawn last time (rows are immutable: a changed row is a new object). */
+  private labelElements = new Map<WaterfallRow, HTMLElement>();
   private labelledStart = -1;
   private frame: WaterfallFrame | undefined;
   private drawCount = 0;
@@ -199,6 +202,7 @@ export class WaterfallView {
   setTrace(traceId: string, rows: readonly WaterfallRow[], originMs: number, endMs: number, rowCount: number = rows.length): void {
     if (traceId !== this.traceId) {
       this.traceId = traceId;
+      this.labelElements = new Map();
       this.scroller.scrollTop = 0;
       this.hoveredId = undefined;
       this.pinnedId = undefined;
@@ -223,6 +227,7 @@ export class WaterfallView {
     this.empty.hidden = false;
     this.empty.textContent = message;
     this.labels.replaceChildren();
+    this.labelElements = new Map();
     this.labelledRows = undefined;
     this.frame = undefined;
     this.tooltip.hide();
@@ -238,6 +243,7 @@ export class WaterfallView {
     }
     this.criticalPath = bySpan;
     this.labelledRows = undefined;
+    this.labelElements = new Map();
   }
 
   /** Marks the pinned row (drawn highlighted). */
@@ -373,9 +379,19 @@ export class WaterfallView {
     if (frame === undefined) return;
     const end = Math.min(this.rows.length, this.start + this.size);
     if (this.labelledRows === this.rows && this.labelledStart === this.start) return;
+    // Rows that did not change keep their element; a live update adds or changes one or two.
     const items: HTMLElement[] = [];
-    for (let i = this.start; i < end; i += 1) items.push(this.labelRow(this.rows[i]!, i));
-    this.labels.replaceChildren(...items);
+    const elements = new Map<WaterfallRow, HTMLElement>();
+    for (let i = this.start; i < end; i += 1) {
+      const row = this.rows[i]!;
+      let item = this.labelElements.get(row);
+      if (item === undefined) item = this.labelRow(row, i);
+      else if (item.dataset.index !== String(i)) item.dataset.index = String(i);
+      items.push(item);
+      elements.set(row, item);
+    }
+    patchChildren<ChildNode>(this.labels, items);
+    this.labelElements = elements;
     this.labelledRows = this.rows;
     this.labelledStart = this.start;
   }
