@@ -1,5 +1,9 @@
 import { assembleTrace, concurrencyTimeline, criticalPath, summarizeTrace, toolStats } from '@overlap/shared';
 import type { AssembledTrace, ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+import { decimateTimeline } from '../concurrency/decimateTimeline.js';
+
+/** Time buckets the concurrency timeline is cut down to: about one per pixel of the chart. */
+const TIMELINE_BUCKETS = 800;
 
 /** Everything the page shows about a trace beside its rows. */
 export interface TraceAnalysis {
@@ -8,7 +12,7 @@ export interface TraceAnalysis {
   readonly summary: TraceSummary;
   /** `criticalPath`: the stretches of spans that decided when the trace ended. */
   readonly criticalPath: readonly CriticalPathSegment[];
-  /** `concurrencyTimeline`: calls in flight and queued per gate over time. */
+  /** `concurrencyTimeline`: calls in flight and queued per gate over time, cut to what the chart can show (`decimateTimeline`). */
   readonly timeline: ConcurrencyTimeline;
   /** `toolStats` over the trace's calls. */
   readonly tools: readonly ToolStats[];
@@ -39,7 +43,7 @@ export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowM
     traceId,
     summary: summarizeTrace(trace, options),
     criticalPath: criticalPath(trace, options),
-    timeline: concurrencyTimeline(trace, options),
+    timeline: decimateTimeline(concurrencyTimeline(trace, options), TIMELINE_BUCKETS),
     tools: toolStats(spans),
     warnings: trace.warnings,
     nowMs,
