@@ -29,7 +29,7 @@ const MAX_ANNOUNCED_WAITS = 10_000;
  * left longer ago than this, so a lone span end reaches the dashboard at once; under load, spans wait at
  * most this long and travel together.
  */
-const SEND_INTERVAL_MS = 50;
+const SEND_INTERVAL_MS = 20;
 
 /** An agent this process offers to run: the agent offer of `@overlap/shared` (`AgentDescriptor`). */
 export type OfferedAgent = AgentDescriptor;
@@ -77,8 +77,8 @@ interface AnnouncedWait {
  * span processor it sends span starts (so a call shows as a growing bar before it ends) and span ends
  * (so it stops growing within a frame or two of ending, without waiting for the OTLP batch); and it
  * announces the calls of this process's runners that wait at a gate (`queuedCallEvents`), which have no
- * span yet, and withdraws them when they leave the queue. All of it goes in `live-batch` events, one
- * batch at most every 50 ms.
+ * span yet, and withdraws them when they leave the queue. All of it goes in `live-batch` events: at once
+ * when the last batch left more than 20 ms ago, else 20 ms after it.
  *
  * The live channel is for the live view only: ended spans reach the dashboard over OTLP anyway (the
  * durable path; the dashboard keeps one version of a span by `compareSpanVersions`), so when the
