@@ -51,6 +51,8 @@ const MAX_LIVE_FRAME_MS = 250;
  * trace with more spans has its first screen drawn from them and the rest laid out by the worker.
  */
 const FIRST_SCREEN_ROWS = 200;
+/** `spans` events that wait for an animation frame before they are merged without one. */
+const MAX_PENDING_EVENTS = 64;
 
 /**
  * The selected trace: its headline, waterfall, details, concurrency chart and per-tool table, kept live.
@@ -90,6 +92,8 @@ export class TracePanel {
   private queued = new Map<string, SpanRecord[]>();
   private pendingSince = 0;
   private frameRequested = false;
+  /** Inside {@link frame}, an animation frame callback. */
+  private inAnimationFrame = false;
   private lastLiveFrame = 0;
   private liveFrameIntervalMs = LIVE_FRAME_MS;
   private lastAnalysisAt = Number.NEGATIVE_INFINITY;
@@ -276,9 +280,10 @@ export class TracePanel {
     if (event.traceId !== this.traceId) return;
     if (this.pending.length === 0) this.pendingSince = performance.now();
     this.pending.push(event);
-    // Merge and draw at once (the server sends at most one batch per trace every 50 ms); before the
-    // watch acknowledgement is laid out, the batch waits for the frame after it.
-    if (this.loaded) this.applyPending();
+    // Merged and drawn in the next animation frame, just before it is painted, so the events of one
+    // frame cost one merge and one draw. A page that gets no frames (a hidden tab) merges at once once
+    // many wait, so they never pile up.
+    if (this.loaded && this.pending.length >= MAX_PENDING_EVENTS) this.applyPending();
     else this.requestFrame();
   }
 
@@ -348,7 +353,12 @@ export class TracePanel {
     this.frameRequested = false;
     if (this.traceId === undefined || !this.loaded) return;
     if (this.pending.length > 0) {
-      this.applyPending();
+      this.inAnimationFrame = true;
+      try {
+        this.applyPending();
+      } finally {
+        this.inAnimationFrame = false;
+      }
     } else if (performance.now() - this.lastLiveFrame >= this.liveFrameIntervalMs && this.waterfall.hasLiveRows()) {
       const drawMs = this.waterfall.draw(Date.now());
       this.lastLiveFrame = performance.now();
@@ -466,17 +476,21 @@ export class TracePanel {
   }
 
   /**
-   * Runs `callback` once the next frame has been painted: an animation frame callback runs before the
-   * frame's style, layout and paint, so it posts a message, and the message is handled after them.
+   * Runs `callback` once the frame holding what was just drawn has been painted: an animation frame
+   * callback runs before the frame's style, layout and paint, so it posts a message, and the message is
+   * handled after them. Drawn outside one, that is the next frame's; drawn inside one, this frame's.
    */
   private afterFrame(callback: () => void): void {
-    requestAnimationFrame(() => {
+    const afterPaint = (): void => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         channel.port1.close();
         callback();
       };
       channel.port2.postMessage(undefined);
-    });
+    };
+    // Drawn inside an animation frame callback: this frame is the one that paints it.
+    if (this.inAnimationFrame) afterPaint();
+    else requestAnimationFrame(afterPaint);
   }
 }
