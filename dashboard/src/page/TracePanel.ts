@@ -51,8 +51,8 @@ const MAX_LIVE_FRAME_MS = 250;
  * trace with more spans has its first screen drawn from them and the rest laid out by the worker.
  */
 const FIRST_SCREEN_ROWS = 200;
-/** `spans` events that wait for an animation frame before they are merged without one. */
-const MAX_PENDING_EVENTS = 64;
+/** A display frame at 60 Hz, in ms. */
+const FRAME_MS = 1000 / 60;
 
 /**
  * The selected trace: its headline, waterfall, details, concurrency chart and per-tool table, kept live.
@@ -94,6 +94,9 @@ export class TracePanel {
   private frameRequested = false;
   /** Inside {@link frame}, an animation frame callback. */
   private inAnimationFrame = false;
+  /** Merged into the rows and not drawn yet: since when, how, and the spans (see {@link mergePending}). */
+  private undrawn: { readonly requestedAt: number; layout: WaterfallUpdate; readonly spans: SpanRecord[] } | undefined;
+  private lastDrawAt = Number.NEGATIVE_INFINITY;
   private lastLiveFrame = 0;
   private liveFrameIntervalMs = LIVE_FRAME_MS;
   private lastAnalysisAt = Number.NEGATIVE_INFINITY;
@@ -166,6 +169,7 @@ export class TracePanel {
     this.collapsed = new Set();
     this.rows = [];
     this.pending = [];
+    this.undrawn = undefined;
     this.queued = new Map();
     this.lastAnalysis = undefined;
     this.listSummary = summary;
@@ -280,10 +284,16 @@ export class TracePanel {
     if (event.traceId !== this.traceId) return;
     if (this.pending.length === 0) this.pendingSince = performance.now();
     this.pending.push(event);
-    // Merged and drawn in the next animation frame, just before it is painted, so the events of one
-    // frame cost one merge and one draw. A page that gets no frames (a hidden tab) merges at once once
-    // many wait, so they never pile up.
-    if (this.loaded && this.pending.length >= MAX_PENDING_EVENTS) this.applyPending();
+    if (!this.loaded) {
+      // Before the trace is laid out, events wait for it.
+      this.requestFrame();
+      return;
+    }
+    // Merged at once, while the page waits for its next frame anyway. Drawn at once too when nothing
+    // was drawn within the last frame (a lone update is painted in the very next frame); otherwise in
+    // the next animation frame, so a burst of events is drawn once per frame.
+    this.mergePending();
+    if (performance.now() - this.lastDrawAt >= FRAME_MS) this.drawMerged();
     else this.requestFrame();
   }
 
@@ -352,7 +362,7 @@ export class TracePanel {
   private frame(): void {
     this.frameRequested = false;
     if (this.traceId === undefined || !this.loaded) return;
-    if (this.pending.length > 0) {
+    if (this.pending.length > 0 || this.undrawn !== undefined) {
       this.inAnimationFrame = true;
       try {
         this.applyPending();
@@ -361,33 +371,55 @@ export class TracePanel {
       }
     } else if (performance.now() - this.lastLiveFrame >= this.liveFrameIntervalMs && this.waterfall.hasLiveRows()) {
       const drawMs = this.waterfall.draw(Date.now());
-      this.lastLiveFrame = performance.now();
+      this.lastLiveFrame = this.lastDrawAt = performance.now();
       // Growing bars redraw the whole window: keep that under about a fifth of the main thread.
       this.liveFrameIntervalMs = Math.min(MAX_LIVE_FRAME_MS, Math.max(LIVE_FRAME_MS, drawMs * 5));
     }
     if (this.waterfall.hasLiveRows()) this.requestFrame();
   }
 
-  /** Merges the spans that arrived, redraws, and records the update's timing. */
+  /** Merges the spans that arrived and redraws now. */
   private applyPending(): void {
+    this.mergePending();
+    this.drawMerged();
+  }
+
+  /**
+   * Merges the spans that arrived into the rows (the cheap part of an update: a patch). The drawing is
+   * {@link drawMerged}'s, so several events within one frame are drawn once.
+   */
+  private mergePending(): void {
     const traceId = this.traceId;
     if (traceId === undefined || !this.loaded || this.pending.length === 0) return;
-    const nowMs = Date.now();
     const events = this.pending;
-    const requestedAt = this.pendingSince;
     this.pending = [];
     const step = this.applyEvents(events);
     const spans = step.add;
-    const layout: WaterfallUpdate = this.model.update(step, nowMs);
+    const layout: WaterfallUpdate = this.model.update(step, Date.now());
     if (step.remove.length > 0) this.analysis.removeSpans(step.remove);
     this.analysis.addSpans(spans);
     if (spans.some((span) => span.endTimeUnixNano === undefined)) this.hasInFlight = true;
     if (layout === 'unchanged') return;
     this.showRows();
-    this.waterfall.draw(nowMs);
-    this.lastLiveFrame = performance.now();
-    const computedAt = performance.now();
     this.refreshPinned(spans);
+    const undrawn = this.undrawn;
+    if (undrawn === undefined) this.undrawn = { requestedAt: this.pendingSince, layout, spans: [...spans] };
+    else {
+      if (layout === 'rebuilt') undrawn.layout = 'rebuilt';
+      undrawn.spans.push(...spans);
+    }
+  }
+
+  /** Draws what {@link mergePending} merged, and records the update's timing once it is painted. */
+  private drawMerged(): void {
+    const traceId = this.traceId;
+    const undrawn = this.undrawn;
+    if (traceId === undefined || undrawn === undefined) return;
+    this.undrawn = undefined;
+    this.waterfall.draw(Date.now());
+    this.lastLiveFrame = this.lastDrawAt = performance.now();
+    const computedAt = performance.now();
+    const { requestedAt, layout, spans } = undrawn;
     const tracked = this.deps.perf.spanDrawnAt;
     this.afterFrame(() => {
       const drawnAt = performance.now();
@@ -397,6 +429,7 @@ export class TracePanel {
     this.requestAnalysis(false);
     if (this.waterfall.hasLiveRows()) this.requestFrame();
   }
+
 
   /**
    * Turns `spans` events, in order, into one step for the model: the placeholders of waits that ended
