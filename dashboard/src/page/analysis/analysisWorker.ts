@@ -76,11 +76,13 @@ scope.onmessage = (event) => {
 function load(id: string, columns: ArrayBuffer, nowMs: number, seq: number): void {
   traceId = id;
   pending = undefined;
+  spans = new SpanSet();
   const started = performance.now();
   try {
-    spans = new SpanSet();
-    spans.add(decodeSpanColumns(JSON.parse(new TextDecoder().decode(columns))));
-    assembled = assembleTrace(spans.values());
+    // The server's spans hold one version of each span: lay them out first, and merge them into the
+    // span set (for the live spans to come) after the rows are on their way.
+    const decoded = decodeSpanColumns(JSON.parse(new TextDecoder().decode(columns)));
+    assembled = assembleTrace(decoded);
     const layout = layoutWaterfall(assembled, { nowMs });
     scope.postMessage({
       type: 'layout',
@@ -91,10 +93,11 @@ function load(id: string, columns: ArrayBuffer, nowMs: number, seq: number): voi
         startMs: layout.startMs,
         endMs: layout.endMs,
         repaired: assembled.renamedCount > 0 || assembled.cycleBreakCount > 0,
-        spanCount: spans.size,
+        spanCount: decoded.length,
         computeMs: performance.now() - started,
       },
     });
+    spans.add(decoded);
   } catch (error) {
     assembled = undefined;
     scope.postMessage({ type: 'error', seq, message: error instanceof Error ? error.message : String(error) });
