@@ -118,6 +118,24 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(timeout.markers.map((marker) => [marker.kind, marker.label])).toContainEqual(['timeout', 'timed out after 800 ms']);
   });
 
+  it('waterfall - grows ten rows at a time, so a live trace gaining a row does not move the page below it', async () => {
+    const { traceId, root, spans } = sampleTrace({ agent: 'stepping-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+    const concurrencyTop = (): Promise<number> => page.locator('#concurrency').evaluate((section) => section.getBoundingClientRect().top);
+    const topWithFour = await concurrencyTop();
+
+    const t0 = Date.now() - 700;
+    for (let i = 0; i < 6; i += 1) await postSpans(dashboard.url, toolCall({ traceId, parentSpanId: root.spanId, tool: `more_${i}`, gate: 'llm', startMs: t0 + i, queueMs: 0, endMs: t0 + 50 + i }));
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 10);
+    expect(await concurrencyTop()).toBe(topWithFour);
+
+    await postSpans(dashboard.url, toolCall({ traceId, parentSpanId: root.spanId, tool: 'eleventh', gate: 'llm', startMs: t0 + 10, queueMs: 0, endMs: t0 + 60 }));
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 11);
+    expect(await concurrencyTop()).toBeGreaterThan(topWithFour);
+  });
+
   it('waterfall - shows a span sent after the trace was opened, without a reload', async () => {
     const { traceId, root, spans } = sampleTrace({ agent: 'growing-agent' });
     await postSpans(dashboard.url, spans);

@@ -6,6 +6,7 @@ import { patchChildren } from '../dom/patchChildren.js';
 import { registerCharts } from '../charts/registerCharts.js';
 import { CRITICAL_PATH_COLOR, FAILED_RUN_COLOR, IN_FLIGHT_RUN_COLOR, MARKER_STYLES, SEGMENT_STYLES } from '../theme/palette.js';
 import { TIME_AXIS_PADDING, timeTickLabel } from './timeAxis.js';
+import { liveAxisMs } from './liveAxis.js';
 import { placeWindow } from './virtualWindow.js';
 import { MARKER_KINDS, SEGMENT_DRAW_KINDS, buildWaterfallFrame } from './waterfallFrame.js';
 import type { BarPoint, MarkerPoint, SegmentDrawKind, WaterfallFrame } from './waterfallFrame.js';
@@ -51,6 +52,9 @@ export const DRAW_KIND_COLORS: Readonly<Record<SegmentDrawKind, string>> = {
 };
 
 type WaterfallPoint = BarPoint | MarkerPoint;
+
+/** The waterfall's height grows by this many rows at a time while a trace gains rows. */
+const HEIGHT_STEP_ROWS = 10;
 type WaterfallChart = Chart<'bar' | 'scatter', WaterfallPoint[]>;
 
 /**
@@ -91,6 +95,8 @@ export class WaterfallView {
   private rows: readonly WaterfallRow[] = [];
   /** Rows of the whole trace: `rows.length`, or more while only the first rows are laid out. */
   private rowCount = 0;
+  /** The rows the waterfall's height is held at (see {@link holdHeight}). */
+  private heldRows = -1;
   private originMs = 0;
   private endMs = 0;
   private criticalPath: ReadonlyMap<string, readonly CriticalPathSegment[]> = new Map();
@@ -214,8 +220,25 @@ export class WaterfallView {
     this.originMs = originMs;
     this.endMs = endMs;
     this.spacer.style.height = `${this.rowCount * this.rowHeight}px`;
+    this.holdHeight();
     this.empty.hidden = this.rowCount > 0;
     if (this.rowCount === 0) this.empty.textContent = 'This trace has no spans yet.';
+  }
+
+  /**
+   * Lets the waterfall grow in steps of {@link HEIGHT_STEP_ROWS} rows rather than a row at a time, up to
+   * its maximum height: a live trace adds rows one by one, and each added row would otherwise move
+   * everything below the waterfall, so the browser lays out and repaints the rest of the page for every
+   * span that starts.
+   */
+  private holdHeight(): void {
+    const steppedRows = Math.ceil(this.rowCount / HEIGHT_STEP_ROWS) * HEIGHT_STEP_ROWS;
+    if (steppedRows === this.heldRows) return;
+    this.heldRows = steppedRows;
+    // Read only when the step changes: the scroller's own maximum (a stylesheet's), which min-height would override.
+    const maxHeightPx = Number.parseFloat(getComputedStyle(this.scroller).maxHeight);
+    const heightPx = steppedRows * this.rowHeight;
+    this.scroller.style.minHeight = `${Number.isFinite(maxHeightPx) ? Math.min(heightPx, maxHeightPx) : heightPx}px`;
   }
 
   /** Clears the waterfall and shows a message instead. */
@@ -224,6 +247,8 @@ export class WaterfallView {
     this.rows = [];
     this.rowCount = 0;
     this.spacer.style.height = '0px';
+    this.heldRows = -1;
+    this.scroller.style.minHeight = '';
     this.empty.hidden = false;
     this.empty.textContent = message;
     this.labels.replaceChildren();
@@ -241,7 +266,11 @@ export class WaterfallView {
       if (list === undefined) bySpan.set(segment.spanId, [segment]);
       else list.push(segment);
     }
+    // Labels show only which rows are on the path: keep them when that did not change (a live trace's
+    // path is recomputed often, its times growing, its spans mostly the same).
+    const sameSpans = bySpan.size === this.criticalPath.size && [...bySpan.keys()].every((spanId) => this.criticalPath.has(spanId));
     this.criticalPath = bySpan;
+    if (sameSpans) return;
     this.labelledRows = undefined;
     this.labelElements = new Map();
   }
@@ -305,7 +334,8 @@ export class WaterfallView {
         windowRows.push(row);
       }
     }
-    const endMs = live ? Math.max(this.endMs, nowMs) : this.endMs;
+    // A live trace's axis grows in steps (see liveAxisMs), so a frame that only grows bars redraws no axis.
+    const endMs = live ? this.originMs + liveAxisMs(Math.max(this.endMs, nowMs) - this.originMs) : this.endMs;
     const frame = buildWaterfallFrame({ rows: windowRows, start: this.start, size: this.size, originMs: this.originMs, endMs, criticalPath: this.criticalPath });
     this.frame = frame;
     for (const [kind, dataset] of this.barDatasets) dataset.data = frame.bars[kind];
