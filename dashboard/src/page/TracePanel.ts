@@ -38,7 +38,8 @@ export interface TracePanelDeps {
 
 /** Least time between two analyses of a trace, scaled by its size so large traces are not analysed on every span. */
 function analysisIntervalMs(spanCount: number): number {
-  return Math.min(2000, Math.max(100, spanCount / 25));
+  // At least a quarter second: the headline and charts need no more, and each analysis costs the page a redraw.
+  return Math.min(2000, Math.max(250, spanCount / 25));
 }
 /** How often the headline of a trace with spans in flight is refreshed. */
 const LIVE_ANALYSIS_INTERVAL_MS = 1000;
