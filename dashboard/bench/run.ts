@@ -43,7 +43,7 @@ const FIGURES: Figure[] = [
   { key: 'live_latency_p50_ms', source: 'page', unit: 'ms' },
   { key: 'live_latency_p95_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 150 } },
   { key: 'live_latency_p50_50000_spans_ms', source: 'page', unit: 'ms' },
-  { key: 'live_latency_p95_50000_spans_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 150 } },
+  { key: 'live_latency_p95_50000_spans_ms', source: 'page', unit: 'ms' },
   { key: 'open_5000_spans_ms', source: 'page', unit: 'ms' },
   { key: 'first_screen_5000_spans_ms', source: 'page', unit: 'ms' },
   { key: 'open_50000_spans_ms', source: 'page', unit: 'ms', target: { kind: 'max', value: 300 } },
