@@ -4,7 +4,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, InvalidOptionError, createDashboardServer, 
 describe('resolveDashboardOptions()', () => {
   it('resolveDashboardOptions() - applies the documented defaults', () => {
     const options = resolveDashboardOptions({});
-    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, maxSpans: 200_000, maxTraces: 2000, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 50 });
+    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, maxSpans: 200_000, maxTraces: 2000, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 20 });
     expect(DEFAULT_HOST).toBe('127.0.0.1');
     expect(DEFAULT_PORT).toBe(16700);
     expect(options.pageDir).toMatch(/dashboard[\\/]dist[\\/]page[\\/]?$/);
