@@ -92,11 +92,13 @@ describe('runner ↔ dashboard live channel', () => {
       await telemetry.forceFlush();
       await until(() => (telemetry.stats().destinations[0]!.exported > exportedBefore ? true : undefined), 'the OTLP export of the run');
       expect(telemetry.stats().live!.endsSent).toBeGreaterThanOrEqual(endsBefore);
-      // One start, one end: the OTLP copy of the ended span was the same version, so the store did not change again.
-      expect(changes.filter((change) => change.spanId === ended.spanId)).toEqual([
-        { spanId: ended.spanId, how: 'added', ended: false },
-        { spanId: ended.spanId, how: 'updated', ended: true },
-      ]);
+      // The ended span came over the live channel; its OTLP copy was the same version, so the store did
+      // not change again (a call this quick may start and end within one live batch: then only its end is sent).
+      const ofCall = changes.filter((change) => change.spanId === ended.spanId);
+      const firstEnded = ofCall.findIndex((change) => change.ended);
+      expect(firstEnded).toBeGreaterThanOrEqual(0);
+      expect(ofCall.slice(firstEnded)).toHaveLength(1);
+      expect(ofCall.slice(0, firstEnded).every((change) => change.how === 'added' && !change.ended)).toBe(true);
       expect(server.store.getSpans(ended.traceId)!.every((s) => s.endTimeUnixNano !== undefined)).toBe(true);
     } finally {
       stop();

@@ -51,7 +51,7 @@ export type RunRequestHandler = (agent: string, params: Record<string, number>, 
 
 /** Counts of the live channel. */
 export interface LiveCounts {
-  /** Span starts sent to the dashboard. */
+  /** Span starts sent to the dashboard (a span that also ended before its batch left is sent ended only). */
   startsSent: number;
   /** Span starts dropped: the dashboard was unreachable or too slow. */
   startsDropped: number;
@@ -90,7 +90,7 @@ export class DashboardLink implements SpanProcessor {
   /** The connection to the dashboard's runners namespace, typed by the live channel's events in `@overlap/shared`. */
   readonly socket: Socket<ServerToRunnerEvents, RunnerToServerEvents>;
   readonly counts: LiveCounts = { startsSent: 0, startsDropped: 0, endsSent: 0, endsDropped: 0, queuedSent: 0, queuedDropped: 0 };
-  #pendingSpans: SpanRecord[] = [];
+  #pendingSpans: Array<{ readonly span: ReadableSpan; readonly inFlight: boolean }> = [];
   /** Waits announced and not yet over, by `queueId`. */
   readonly #waits = new Map<string, AnnouncedWait>();
   #pendingDequeued: DequeuedCall[] = [];
@@ -199,9 +199,10 @@ export class DashboardLink implements SpanProcessor {
     }
     if (this.#pendingSpans.length >= MAX_PENDING_SPANS) {
       const dropped = this.#pendingSpans.shift()!;
-      this.#countDropped(dropped.endTimeUnixNano === undefined, 1);
+      this.#countDropped(dropped.inFlight, 1);
     }
-    this.#pendingSpans.push(readableSpanToRecord(span, inFlight));
+    // Read when the batch leaves, off the call's own path: a span's end costs the call a push.
+    this.#pendingSpans.push({ span, inFlight });
     this.#schedule();
   }
 
@@ -254,12 +255,17 @@ export class DashboardLink implements SpanProcessor {
 
   #send(): void {
     this.#timer = undefined;
-    const spans = this.#pendingSpans;
+    const pending = this.#pendingSpans;
     this.#pendingSpans = [];
     if (!this.socket.connected) {
-      for (const span of spans) this.#countDropped(span.endTimeUnixNano === undefined, 1);
+      for (const entry of pending) this.#countDropped(entry.inFlight, 1);
       return;
     }
+    // A start whose end leaves in the same batch is not sent: the ended span says all it would.
+    const endedHere = new Set<ReadableSpan>();
+    for (const entry of pending) if (!entry.inFlight) endedHere.add(entry.span);
+    const spans: SpanRecord[] = [];
+    for (const entry of pending) if (!(entry.inFlight && endedHere.has(entry.span))) spans.push(readableSpanToRecord(entry.span, entry.inFlight));
     const queued: QueuedCall[] = [];
     for (const wait of this.#waits.values()) {
       if (wait.sent) continue;

@@ -169,6 +169,36 @@ describe('startTelemetry()', () => {
     expect(handle.stats().live).toMatchObject({ startsSent: 2, endsSent: 2, startsDropped: 0, endsDropped: 0 });
   });
 
+  it('startTelemetry({ dashboard }) - sends a call that starts and ends before its batch leaves once, ended', async () => {
+    const http = createServer();
+    const io = new SocketServer(http);
+    const live: SpanRecord[] = [];
+    io.of('/runners').on('connection', (socket) =>
+      socket.on('live-batch', (batch: { spans?: unknown }) => {
+        if (batch.spans !== undefined) live.push(...otlpToSpans(batch.spans).spans);
+      }),
+    );
+    http.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const { port } = http.address() as AddressInfo;
+    handle = await startTelemetry({ dashboard: `http://127.0.0.1:${port}`, flushOnExit: false, useEnvironment: false }, {});
+    const socket = handle.dashboard!.socket;
+    if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const quick = defineTool({ name: 'quick', input: z.object({}), run: () => 'done' });
+    await new Runner().run(defineAgent({ name: 'quick_run', run: (ctx) => ctx.call(quick, {}) }), undefined);
+    await handle.forceFlush();
+    while (live.length < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(live.map((s) => [s.name, s.endTimeUnixNano !== undefined]).sort()).toEqual([
+      ['execute_tool quick', true],
+      ['invoke_agent quick_run', true],
+    ]);
+    expect(handle.stats().live).toMatchObject({ startsSent: 0, endsSent: 2 });
+  });
+
   it('startTelemetry({ dashboard }) - announces calls waiting at a gate on the live channel, and withdraws them when they leave the queue', async () => {
     const http = createServer();
     const io = new SocketServer(http);
