@@ -74,6 +74,37 @@ describe('runner ↔ dashboard live channel', () => {
     await until(() => (server.store.getSpans(inFlight.traceId)?.every((s) => s.endTimeUnixNano !== undefined) ? true : undefined), 'every span of the run ended');
   }, 20_000);
 
+  it('startTelemetry({ dashboard }) - a span\'s end reaches the store over the live channel, and the OTLP copy of it changes nothing', async () => {
+    await until(() => (telemetry.dashboard?.socket.connected === true ? true : undefined), 'the live socket to connect');
+    const changes: Array<{ spanId: string; how: 'added' | 'updated'; ended: boolean }> = [];
+    const stop = server.store.onChange(({ traces }) => {
+      for (const { added, updated } of traces) {
+        for (const span of added) changes.push({ spanId: span.spanId, how: 'added', ended: span.endTimeUnixNano !== undefined });
+        for (const span of updated) changes.push({ spanId: span.spanId, how: 'updated', ended: span.endTimeUnixNano !== undefined });
+      }
+    });
+    try {
+      const quick = defineTool({ name: 'e2e_quick', input: z.object({}), run: async () => 'done' });
+      await new Runner().run(defineAgent({ name: 'e2e_ends', run: (ctx) => ctx.call(quick, {}) }), undefined);
+      const endsBefore = telemetry.stats().live!.endsSent;
+      const ended = await until(() => storedSpans().find((s) => s.attributes[GenAiAttributes.TOOL_NAME] === 'e2e_quick' && s.endTimeUnixNano !== undefined), 'the ended call');
+      const exportedBefore = telemetry.stats().destinations[0]!.exported;
+      await telemetry.forceFlush();
+      await until(() => (telemetry.stats().destinations[0]!.exported > exportedBefore ? true : undefined), 'the OTLP export of the run');
+      expect(telemetry.stats().live!.endsSent).toBeGreaterThanOrEqual(endsBefore);
+      // The ended span came over the live channel; its OTLP copy was the same version, so the store did
+      // not change again (a call this quick may start and end within one live batch: then only its end is sent).
+      const ofCall = changes.filter((change) => change.spanId === ended.spanId);
+      const firstEnded = ofCall.findIndex((change) => change.ended);
+      expect(firstEnded).toBeGreaterThanOrEqual(0);
+      expect(ofCall.slice(firstEnded)).toHaveLength(1);
+      expect(ofCall.slice(0, firstEnded).every((change) => change.how === 'added' && !change.ended)).toBe(true);
+      expect(server.store.getSpans(ended.traceId)!.every((s) => s.endTimeUnixNano !== undefined)).toBe(true);
+    } finally {
+      stop();
+    }
+  }, 20_000);
+
   it('DashboardLink.offerAgents() - a run asked for from the server is run by the runner, with its parameters, and tagged with the request id', async () => {
     const runs: Array<Record<string, number>> = [];
     const echo = defineTool({ name: 'e2e_echo', input: z.object({ n: z.number() }), run: async ({ n }) => n * 2 });

@@ -232,6 +232,13 @@ export const OverlapAttributes = {
   HEDGE_INDEX: 'overlap.hedge.index',
   /** On an `overlap.first_token` event: milliseconds from the attempt's start to the first streamed token. */
   TIME_TO_FIRST_TOKEN_MS: 'overlap.time_to_first_token_ms',
+  /**
+   * On a span the dashboard's page draws for a call still waiting in a gate's queue (announced on the live
+   * channel as a `QueuedCall`, see `queuedCallSpans`): `true`. Such spans exist only on the page; the
+   * runner never writes this attribute, and they are replaced by the call's real spans when it leaves
+   * the queue.
+   */
+  QUEUED_PLACEHOLDER: 'overlap.queued.placeholder',
 } as const;
 
 /** Names of the span events Overlap records. */

@@ -111,6 +111,7 @@ export class DashboardPage {
     this.live = new LiveClient(config, {
       onTraces: (event) => this.onTraces(event),
       onSpans: (event) => this.panel.onSpans(event),
+      onTraceSpans: (event) => this.panel.onTraceSpans(event),
       onAgents: (event) => this.onAgents(event),
       onConnect: () => this.onConnect(),
       onDisconnect: (reason) => this.setStatus(reason.startsWith('unauthorized') ? `not authorized: ${reason}` : `disconnected (${reason}), reconnecting…`, 'error'),

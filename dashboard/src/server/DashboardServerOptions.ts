@@ -16,7 +16,7 @@ export const DEFAULT_MAX_BODY_MB = 16;
 /** Default of {@link DashboardServerOptions.tracesIntervalMs}. */
 export const DEFAULT_TRACES_INTERVAL_MS = 100;
 /** Default of {@link DashboardServerOptions.spansIntervalMs}. */
-export const DEFAULT_SPANS_INTERVAL_MS = 50;
+export const DEFAULT_SPANS_INTERVAL_MS = 20;
 /** Default of {@link DashboardServerOptions.forwardBufferMb}. */
 export const DEFAULT_FORWARD_BUFFER_MB = 32;
 /** Default of {@link DashboardServerOptions.runRequestTimeoutMs}. */
@@ -143,8 +143,9 @@ export interface DashboardServerOptions {
    */
   runRequestTimeoutMs?: number;
   /**
-   * Most frequent emission of `spans` events to clients watching a trace, in milliseconds.
-   * @defaultValue 50
+   * Most frequent emission of `spans` events to clients watching a trace, in milliseconds. A span is
+   * passed on at once when the last event left longer ago than this, else this long after it.
+   * @defaultValue 20
    */
   spansIntervalMs?: number;
 }

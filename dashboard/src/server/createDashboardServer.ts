@@ -25,6 +25,7 @@ import { guardOrigin } from './security/guardOrigin.js';
 import { guardSocketHandshake } from './security/guardSocketHandshake.js';
 import { attachLiveChannel } from './live/liveChannel.js';
 import { runnersNamespace } from './live/DashboardIo.js';
+import { QueuedCallRegistry } from './live/QueuedCallRegistry.js';
 import type { DashboardIo } from './live/DashboardIo.js';
 import { agentRoutes } from './api/agentRoutes.js';
 import { forwardRoutes } from './api/forwardRoutes.js';
@@ -70,6 +71,8 @@ export interface DashboardServer {
   readonly store: TraceStore;
   /** Runner processes connected to `/runners` and the agents they offer. */
   readonly runners: RunnerRegistry;
+  /** The calls runner processes have announced as waiting at a gate (shown live, never stored as spans). */
+  readonly queuedCalls: QueuedCallRegistry;
   /** Forwarding to the `forward` targets. */
   readonly forwarder: OtlpForwarder;
   /** The options with defaults applied. */
@@ -179,7 +182,9 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
   }
   const runners = new RunnerRegistry(runnersNamespace(io));
   const stopAgentEvents = runners.onChange(() => io.of('/').emit('agents', { runners: runners.list() }));
+  const queuedCalls = new QueuedCallRegistry();
   const detachLive = attachLiveChannel(io, store, {
+    queuedCalls,
     summarize: (traceId) => summaries.forLive(traceId),
     tracesIntervalMs: resolved.tracesIntervalMs,
     spansIntervalMs: resolved.spansIntervalMs,
@@ -192,6 +197,7 @@ export function createDashboardServer(options: DashboardServerOptions = {}): Das
     io,
     store,
     runners,
+    queuedCalls,
     forwarder,
     options: resolved,
     listen: () =>

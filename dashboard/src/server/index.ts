@@ -46,6 +46,7 @@ export { decodeOtlpProtobufRequest } from './ingest/otlpProtobuf.js';
 export { OtlpForwarder, DEFAULT_FORWARD_BUFFER_BYTES } from './forward/OtlpForwarder.js';
 export type { ForwardTargetStats, OtlpForwarderOptions } from './forward/OtlpForwarder.js';
 export { RunnerRegistry } from './runners/RunnerRegistry.js';
+export { DEFAULT_MAX_QUEUED_CALLS, QueuedCallRegistry } from './live/QueuedCallRegistry.js';
 export { HttpError, isHttpError } from './errors/HttpError.js';
 export { UnsafeExposureError, isUnsafeExposureError } from './errors/UnsafeExposureError.js';
 export { ProtobufDecodeError, isProtobufDecodeError } from './errors/ProtobufDecodeError.js';

@@ -1,12 +1,12 @@
 // The page in real headless Chromium, served by the real server, fed over real HTTP and sockets.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleTrace, GenAiAttributes, OverlapAttributes, OverlapEvents, spansToOtlp, summarizeTrace } from '@overlap/shared';
+import { assembleTrace, GenAiAttributes, layoutWaterfall, OverlapAttributes, OverlapEvents, spansToOtlp, summarizeTrace } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, formatFactor } from '../../src/page/format/formatDuration.js';
-import type { WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
+import type { PageHooks, RenderRecord, WaterfallSnapshot } from '../../src/page/testing/hookTypes.js';
 import { SEGMENT_STYLES } from '../../src/page/theme/palette.js';
 import { DASHBOARD_DIR, agentRoot, announceSpanStarts, launchChromium, newTraceId, postSpans, startDashboard, toolCall } from './pageHarness.js';
 import type { StartedServer } from './pageHarness.js';
@@ -118,6 +118,24 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(timeout.markers.map((marker) => [marker.kind, marker.label])).toContainEqual(['timeout', 'timed out after 800 ms']);
   });
 
+  it('waterfall - grows ten rows at a time, so a live trace gaining a row does not move the page below it', async () => {
+    const { traceId, root, spans } = sampleTrace({ agent: 'stepping-agent' });
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 4);
+    const concurrencyTop = (): Promise<number> => page.locator('#concurrency').evaluate((section) => section.getBoundingClientRect().top);
+    const topWithFour = await concurrencyTop();
+
+    const t0 = Date.now() - 700;
+    for (let i = 0; i < 6; i += 1) await postSpans(dashboard.url, toolCall({ traceId, parentSpanId: root.spanId, tool: `more_${i}`, gate: 'llm', startMs: t0 + i, queueMs: 0, endMs: t0 + 50 + i }));
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 10);
+    expect(await concurrencyTop()).toBe(topWithFour);
+
+    await postSpans(dashboard.url, toolCall({ traceId, parentSpanId: root.spanId, tool: 'eleventh', gate: 'llm', startMs: t0 + 10, queueMs: 0, endMs: t0 + 60 }));
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === 11);
+    expect(await concurrencyTop()).toBeGreaterThan(topWithFour);
+  });
+
   it('waterfall - shows a span sent after the trace was opened, without a reload', async () => {
     const { traceId, root, spans } = sampleTrace({ agent: 'growing-agent' });
     await postSpans(dashboard.url, spans);
@@ -227,6 +245,46 @@ describe('dashboard page', { timeout: TEST_TIMEOUT_MS }, () => {
     mkdirSync(dir, { recursive: true });
     await page.locator('.wf-label').first().hover();
     await page.screenshot({ path: join(dir, 'page.png'), fullPage: true });
+  });
+
+  it('waterfall - draws a large trace\'s first screen from the server\'s rows, then every row once laid out off the main thread, then live updates', async () => {
+    const traceId = newTraceId();
+    const t0 = nextStartMs(5_000);
+    const root = agentRoot(traceId, 'large', t0, t0 + 4_000);
+    const spans: SpanRecord[] = [root];
+    for (let i = 0; i < 700; i += 1) spans.push(...toolCall({ traceId, parentSpanId: root.spanId, tool: `t${i % 5}`, gate: 'g', startMs: t0 + 1 + i * 5, queueMs: i % 2 === 0 ? 2 : 0, endMs: t0 + 20 + i * 5 }));
+    await postSpans(dashboard.url, spans);
+    const page = await openPage();
+    const full = layoutWaterfall(assembleTrace(spans));
+
+    const records = async (): Promise<RenderRecord[]> => page.evaluate((id) => (globalThis as unknown as PageHooks).__overlapPerf!.records.filter((record) => record.traceId === id), traceId);
+    await expect.poll(async () => (await records()).map((record) => [record.kind, record.layout]), { timeout: 10_000, interval: 25 }).toEqual([
+      ['open', 'first-screen'],
+      ['layout', 'rebuilt'],
+    ]);
+    const [open] = await records();
+    expect(open).toMatchObject({ spanCount: spans.length, rowCount: full.rows.length });
+    const top = await waitForWaterfall(page, traceId, (snap) => snap.rowCount === full.rows.length);
+    expect(top.rows.map((row) => row.spanId)).toEqual(full.rows.slice(0, top.rows.length).map((row) => row.spanId));
+
+    // Every row is laid out: the bottom of the trace draws too.
+    await page.locator('.wf-scroll').evaluate((scroller) => {
+      scroller.scrollTop = scroller.scrollHeight;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    const bottom = await waitForWaterfall(page, traceId, (snap) => snap.rows.at(-1)?.spanId === full.rows.at(-1)!.spanId);
+    expect(bottom.rows.map((row) => row.spanId)).toEqual(full.rows.slice(bottom.windowStart, bottom.windowStart + bottom.rows.length).map((row) => row.spanId));
+
+    // Live updates patch the adopted rows.
+    const [late] = toolCall({ traceId, parentSpanId: root.spanId, tool: 'late', gate: 'g', startMs: t0 + 3_999, queueMs: 0, endMs: t0 + 4_000 });
+    await postSpans(dashboard.url, [late!]);
+    await waitForWaterfall(page, traceId, (snap) => snap.rowCount === full.rows.length + 1);
+    await page.locator('.wf-scroll').evaluate((scroller) => {
+      scroller.scrollTop = scroller.scrollHeight;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await waitForWaterfall(page, traceId, (snap) => snap.rows.at(-1)?.spanId === late!.spanId);
+    expect((await records()).at(-1)).toMatchObject({ kind: 'update', layout: 'patched' });
   });
 
   it('waterfall - collapses and expands a span\'s children with its button', async () => {

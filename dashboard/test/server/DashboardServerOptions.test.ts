@@ -4,7 +4,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, InvalidOptionError, createDashboardServer, 
 describe('resolveDashboardOptions()', () => {
   it('resolveDashboardOptions() - applies the documented defaults', () => {
     const options = resolveDashboardOptions({});
-    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, db: undefined, maxSpans: 200_000, maxTraces: 2000, maxAgeMs: Infinity, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 50 });
+    expect(options).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, db: undefined, maxSpans: 200_000, maxTraces: 2000, maxAgeMs: Infinity, maxBodyMb: 16, token: undefined, tracesIntervalMs: 100, spansIntervalMs: 20 });
     expect(options).toMatchObject({ allowedHosts: [], allowedOrigins: [], corsOrigins: [], insecure: false, maxIngestQueue: 32, maxSpansPerTrace: 100_000 });
     expect(options.hostAllowList.names).toEqual(['localhost', '127.0.0.1', '[::1]']);
     expect(DEFAULT_HOST).toBe('127.0.0.1');

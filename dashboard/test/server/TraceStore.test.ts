@@ -465,8 +465,9 @@ describe('TraceSummaries', () => {
     const summaries = new TraceSummaries(store);
     expect(summaries.forLive(traceId)).toMatchObject({ stale: false, summary: { spanCount: 20_000 } });
     store.add([spanRecord({ traceId, name: 'one more' })]);
-    // Summarising 20,000 spans takes milliseconds; asking again at once gets the last summary, marked stale.
-    expect(summaries.forLive(traceId)).toMatchObject({ stale: true, summary: { spanCount: 20_000 } });
+    // Summarising 20,000 spans takes milliseconds; asking again at once gets the last summary, marked
+    // stale, with the counts the store keeps brought up to date.
+    expect(summaries.forLive(traceId)).toMatchObject({ stale: true, summary: { spanCount: 20_001, inFlightCount: 0 } });
     expect(summaries.get(traceId)?.spanCount).toBe(20_001);
     expect(summaries.forLive(traceId)).toMatchObject({ stale: false, summary: { spanCount: 20_001 } });
     summaries.dispose();

@@ -3,7 +3,8 @@ import type { SpanRecord } from '@overlap/shared';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanStartsAck, SpansEvent, TraceResponse, TracesEvent, WatchAck } from '@overlap/shared';
+import type { LiveBatchAck, QueuedCall, SpanStartsAck, SpansEvent, TraceResponse, TraceSpansEvent, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
+import { GenAiAttributes, assembleTrace, decodeSpanColumns, layoutWaterfall } from '@overlap/shared';
 import { deferred, getJson, msNanos, newTraceId, postSpans, spanRecord, startServer } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
@@ -106,6 +107,116 @@ describe('live channel', () => {
     expect(await emitWithAck<SpanStartsAck>(runner, 'span-starts', spansToOtlp([inFlight(later)]))).toEqual({ accepted: 1, rejected: 0 });
   });
 
+  it('/runners live-batch - answers a store that cannot take the spans with an error, and the server stays up', async () => {
+    const runner = open('runners');
+    await connected(runner);
+    const store = running.server.store;
+    const add = store.add.bind(store);
+    store.add = () => {
+      throw new Error('database or disk is full');
+    };
+    try {
+      const ack = await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([inFlight(spanRecord({ traceId: newTraceId() }))]) });
+      expect(ack).toEqual({ error: { code: 'store_failed', message: 'database or disk is full' } });
+    } finally {
+      store.add = add;
+    }
+    const later = spanRecord({ traceId: newTraceId() });
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([inFlight(later)]) })).toEqual({ accepted: 1, rejected: 0, queued: 0, dequeued: 0 });
+  });
+
+  it('/runners live-batch - stores span starts and ends; an OTLP copy of an ended span changes nothing', async () => {
+    const traceId = newTraceId();
+    const root = spanRecord({ traceId, name: 'invoke_agent a', startTimeUnixNano: msNanos(1000), endTimeUnixNano: msNanos(3000) });
+    const runner = open('runners');
+    await connected(runner);
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([inFlight(root)]) })).toEqual({ accepted: 1, rejected: 0, queued: 0, dequeued: 0 });
+    expect(running.server.store.getSpans(traceId)).toEqual([inFlight(root)]);
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([root]) })).toMatchObject({ accepted: 1 });
+    expect(running.server.store.getSpans(traceId)).toEqual([root]);
+    const versionBefore = running.server.store.getInfo(traceId)!.version;
+    expect((await postSpans(running.url, [root])).status).toBe(200);
+    expect(running.server.store.getInfo(traceId)!.version).toBe(versionBefore);
+  });
+
+  it('/runners live-batch - holds queued calls for watchers until they leave the queue, in the same event as the spans that replace them', async () => {
+    const traceId = newTraceId();
+    const root = spanRecord({ traceId, name: 'invoke_agent burst', startTimeUnixNano: msNanos(1000), endTimeUnixNano: undefined });
+    const runner = open('runners');
+    await connected(runner);
+    await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([inFlight(root)]) });
+    const waits = [1, 2, 3].map((n) => queuedCall(traceId, root.spanId, `r1-${n}`));
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { queued: waits })).toEqual({ accepted: 0, rejected: 0, queued: 3, dequeued: 0 });
+    const page = open();
+    await connected(page);
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId })).toEqual({ traceId, found: true, spans: [inFlight(root)], queued: waits });
+
+    const call = spanRecord({ traceId, name: 'execute_tool search', parentSpanId: root.spanId, startTimeUnixNano: msNanos(1001), endTimeUnixNano: undefined });
+    const update = nextEvent<SpansEvent>(page, 'spans', (event) => event.traceId === traceId);
+    const ack = await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([call]), dequeued: [{ traceId, queueId: 'r1-1' }], queued: [queuedCall(traceId, root.spanId, 'r1-4')] });
+    expect(ack).toEqual({ accepted: 1, rejected: 0, queued: 1, dequeued: 1 });
+    const event = await update;
+    expect(event).toEqual({ traceId, spans: [call], dequeued: ['r1-1'], queued: [queuedCall(traceId, root.spanId, 'r1-4')] });
+    expect(running.server.queuedCalls.forTrace(traceId).map((c) => c.queueId)).toEqual(['r1-2', 'r1-3', 'r1-4']);
+  });
+
+  it('/runners live-batch - a runner that disconnects withdraws its queued calls; another runner cannot withdraw them', async () => {
+    const traceId = newTraceId();
+    const root = spanRecord({ traceId, name: 'invoke_agent burst', startTimeUnixNano: msNanos(1000), endTimeUnixNano: undefined });
+    const runner = open('runners');
+    await connected(runner);
+    await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([inFlight(root)]), queued: [queuedCall(traceId, root.spanId, 'r2-1'), queuedCall(traceId, root.spanId, 'r2-2')] });
+    const other = open('runners');
+    await connected(other);
+    expect(await emitWithAck<LiveBatchAck>(other, 'live-batch', { dequeued: [{ traceId, queueId: 'r2-1' }] })).toMatchObject({ dequeued: 0 });
+    const page = open();
+    await connected(page);
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId })).toMatchObject({ queued: [{ queueId: 'r2-1' }, { queueId: 'r2-2' }] });
+
+    const update = nextEvent<SpansEvent>(page, 'spans', (event) => event.traceId === traceId);
+    runner.disconnect();
+    expect((await update).dequeued?.sort()).toEqual(['r2-1', 'r2-2']);
+    expect(running.server.queuedCalls.forTrace(traceId)).toEqual([]);
+  });
+
+  it('/runners live-batch - a call queued and dequeued between two events never reaches the pages', async () => {
+    const slow = await startServer({ spansIntervalMs: 1000 });
+    try {
+      const traceId = newTraceId();
+      const root = spanRecord({ traceId, name: 'invoke_agent burst', startTimeUnixNano: msNanos(1000), endTimeUnixNano: undefined });
+      const runner = connect(`${slow.url}runners`, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const page = connect(slow.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      sockets.push(runner, page);
+      await Promise.all([connected(runner), connected(page)]);
+      await emitWithAck(page, 'watch', { traceId });
+      const events: SpansEvent[] = [];
+      page.on('spans', (event: SpansEvent) => events.push(event));
+      const first = nextEvent<SpansEvent>(page, 'spans', () => true);
+      await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([inFlight(root)]) });
+      await first;
+      // Within the next second: announced, withdrawn, and a span to make an event.
+      await emitWithAck(runner, 'live-batch', { queued: [queuedCall(traceId, root.spanId, 'r4-1')] });
+      await emitWithAck(runner, 'live-batch', { dequeued: [{ traceId, queueId: 'r4-1' }] });
+      const second = nextEvent<SpansEvent>(page, 'spans', (event) => event.spans.some((s) => s.spanId === root.spanId && s.endTimeUnixNano !== undefined));
+      await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([{ ...root, endTimeUnixNano: msNanos(2000) }]) });
+      expect(await second).toEqual({ traceId, spans: [{ ...root, endTimeUnixNano: msNanos(2000) }] });
+      expect(events.every((event) => event.queued === undefined && event.dequeued === undefined)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('/runners live-batch - refuses bad records one by one, and a bad OTLP request as a whole', async () => {
+    const traceId = newTraceId();
+    const runner = open('runners');
+    await connected(runner);
+    const ack = await emitWithAck<LiveBatchAck>(runner, 'live-batch', { queued: [queuedCall(traceId, 'not-a-span-id', 'r3-1'), queuedCall(traceId, 'a000000000000001', 'r3-2')] });
+    expect(ack).toEqual({ accepted: 0, rejected: 1, queued: 1, dequeued: 0 });
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: { resourceSpans: 'nope' }, dequeued: [{ traceId, queueId: 'r3-2' }] })).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(running.server.queuedCalls.forTrace(traceId).map((c) => c.queueId)).toEqual(['r3-2']);
+    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', 'nope')).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
   it('watch - answers with the whole trace, then streams its new and updated spans', async () => {
     const traceId = newTraceId();
     const first = spanRecord({ traceId, name: 'first' });
@@ -141,6 +252,36 @@ describe('live channel', () => {
     const update = nextEvent<SpansEvent>(page, 'spans', (event) => event.traceId === traceId);
     await postSpans(running.url, [span]);
     expect((await update).spans).toEqual([span]);
+  });
+
+  it('watch({ firstRows }) - answers a large trace with its first rows, then sends its spans in compact form', async () => {
+    const traceId = newTraceId();
+    const root = spanRecord({ traceId, name: 'invoke_agent big', startTimeUnixNano: msNanos(1000), endTimeUnixNano: msNanos(9000) });
+    const calls = Array.from({ length: 40 }, (_, i) => spanRecord({ traceId, name: `execute_tool t${i}`, parentSpanId: root.spanId, startTimeUnixNano: msNanos(1010 + i), endTimeUnixNano: msNanos(1500 + i) }));
+    await postSpans(running.url, [...calls, root]);
+    const page = open();
+    await connected(page);
+    const spansEvent = nextEvent<TraceSpansEvent>(page, 'trace-spans', (event) => event.traceId === traceId);
+    const ack = (await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 10, watchId: 7 })) as WatchedTrace;
+
+    const full = layoutWaterfall(assembleTrace(running.server.store.getSpans(traceId)!), { nowMs: ack.spansFollow!.firstScreen!.nowMs });
+    expect(ack.spans).toEqual([]);
+    expect(ack.spansFollow).toEqual({ spanCount: 41, firstScreen: { rows: full.rows.slice(0, 10), rowCount: 41, startMs: full.startMs, endMs: full.endMs, nowMs: full.nowMs } });
+    const event = await spansEvent;
+    expect(event.watchId).toBe(7);
+    expect(event.spanCount).toBe(41);
+    expect(event.columns).toBeInstanceOf(Uint8Array);
+    expect(decodeSpanColumns(JSON.parse(Buffer.from(event.columns as Uint8Array).toString('utf8')))).toEqual(running.server.store.getSpans(traceId));
+  });
+
+  it('watch({ firstRows }) - answers a trace no larger than that with its spans, as without', async () => {
+    const traceId = newTraceId();
+    const only = spanRecord({ traceId, name: 'only' });
+    await postSpans(running.url, [only]);
+    const page = open();
+    await connected(page);
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 10, watchId: 1 })).toEqual({ traceId, found: true, spans: [only] });
+    expect(await emitWithAck<WatchAck>(page, 'watch', { traceId, firstRows: 'ten' })).toEqual({ traceId, found: true, spans: [only] });
   });
 
   it('watch - answers an unknown trace with found false and an invalid id with an error', async () => {
@@ -179,6 +320,22 @@ describe('live channel', () => {
     expect(summary).toMatchObject({ traceId, rootName: 'run', spanCount: 1, outcome: 'ok' });
   });
 });
+
+function queuedCall(traceId: string, parentSpanId: string, queueId: string): QueuedCall {
+  return {
+    queueId,
+    traceId,
+    parentSpanId,
+    spanName: 'execute_tool search',
+    attributes: { [GenAiAttributes.OPERATION_NAME]: 'execute_tool', [GenAiAttributes.TOOL_NAME]: 'search' },
+    gate: 'search.concurrency',
+    gateKind: 'semaphore',
+    issuedAtUnixNano: msNanos(1001),
+    queuedAtUnixNano: msNanos(1001),
+    ahead: 0,
+    serviceName: 'svc',
+  };
+}
 
 describe('live channel with a token', () => {
   let secured: RunningServer;

@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
 import { GenAiAttributes, Outcome, OverlapAttributes, OverlapEvents, Phase, SpanNames } from '@overlap/shared';
 import type { CallOptions } from '../AgentContext.js';
 import type { TimerHandle } from '../Clock.js';
@@ -13,6 +13,7 @@ import { Attempt } from './Attempt.js';
 import { CancelScope } from './CancelScope.js';
 import type { CircuitStateChange } from './CircuitBreaker.js';
 import { errorTypeOf, messageOf, outcomeOf } from './outcome.js';
+import { nextQueueId, queuedCallEvents } from './queuedCallEvents.js';
 import type { RunnerCore } from './RunnerCore.js';
 import type { ToolRuntime } from './ToolRuntime.js';
 import { waitNodeSlot } from './WaitQueue.js';
@@ -104,6 +105,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   [waitNodeSlot]: unknown = undefined;
   #waitStartedAt = 0;
   #waitAhead = 0;
+  /** The id this wait was announced under to live views (see `queuedCallEvents`), while it lasts. */
+  #announcedWait: number | undefined;
   #backoffTimer: TimerHandle | undefined;
 
   constructor(
@@ -258,6 +261,29 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     this.#gateIndex = this.#permits.length;
     this.#waitStartedAt = this.core.clock.now();
     this.#waitAhead = Math.max(0, gate.queued - 1);
+    if (queuedCallEvents.queued.hasListeners) this.#announceWait(gate);
+  }
+
+  /** Tells live views that this call waits (only for a sampled call in a trace: it has nowhere to be drawn otherwise). */
+  #announceWait(gate: Gate): void {
+    const own = this.#span?.spanContext();
+    const parent = trace.getSpanContext(this.#parentContext);
+    if (parent === undefined || !isSpanContextValid(parent) || (parent.traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const attributes = { ...this.runtime.startAttributes, [GenAiAttributes.TOOL_CALL_ID]: this.callId };
+    this.#announcedWait = nextQueueId();
+    queuedCallEvents.queued.emit({
+      queueId: this.#announcedWait,
+      traceId: parent.traceId,
+      parentSpanId: parent.spanId,
+      callSpanId: own !== undefined && isSpanContextValid(own) ? own.spanId : undefined,
+      spanName: this.tool.spanName,
+      attributes,
+      gate: gate.name,
+      gateKind: gate.kind,
+      issuedAt: this.core.clock.spanTime(this.issuedAt),
+      queuedAt: this.core.clock.spanTime(this.#waitStartedAt),
+      ahead: this.#waitAhead,
+    });
   }
 
   /** A gate granted the permit this call waited for. It may be inside another call's release: resume later. */
@@ -290,6 +316,10 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
    */
   #endWait(error: unknown): void {
     this.#stage = Stage.Starting;
+    if (this.#announcedWait !== undefined) {
+      queuedCallEvents.dequeued.emit({ queueId: this.#announcedWait, traceId: trace.getSpanContext(this.#parentContext)!.traceId });
+      this.#announcedWait = undefined;
+    }
     const clock = this.core.clock;
     const endedAt = clock.now();
     const waitMs = endedAt - this.#waitStartedAt;

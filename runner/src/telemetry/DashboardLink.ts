@@ -1,15 +1,35 @@
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Context } from '@opentelemetry/api';
 import { RUNNERS_NAMESPACE, readAgentDescriptors, resolveAgentParams, spansToOtlp } from '@overlap/shared';
-import type { AgentDescriptor, AgentParameter, RunAgentAck, ServerToRunnerEvents, RunnerToServerEvents, SpanRecord } from '@overlap/shared';
+import type {
+  AgentDescriptor,
+  AgentParameter,
+  DequeuedCall,
+  QueuedCall,
+  RunAgentAck,
+  RunnerLiveBatch,
+  RunnerToServerEvents,
+  ServerToRunnerEvents,
+  SpanRecord,
+} from '@overlap/shared';
 import { io, type Socket } from 'socket.io-client';
+import { queuedCallEvents, type DequeuedCallNotice, type QueuedCallNotice } from '../engine/queuedCallEvents.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import { readableSpanToRecord } from './readableSpanToRecord.js';
+import { hrTimeToNanos, readableSpanToRecord } from './readableSpanToRecord.js';
 
-/** Most span starts waiting to be sent; past it the oldest are dropped (and counted). */
-const MAX_PENDING_STARTS = 2_000;
-/** How often pending span starts are sent. */
-const SEND_INTERVAL_MS = 50;
+/** The `service.name` of queued calls when the link is not told its process's. */
+const DEFAULT_LIVE_SERVICE_NAME = 'overlap-app';
+
+/** Most spans (starts and ends) waiting to be sent; past it the oldest are dropped (and counted). */
+const MAX_PENDING_SPANS = 2_000;
+/** Most queued calls announced and not yet dequeued; calls queued past it are not shown live (and counted). */
+const MAX_ANNOUNCED_WAITS = 10_000;
+/**
+ * Least time between two batches. A batch goes out as soon as the event loop is free when the last one
+ * left longer ago than this, so a lone span end reaches the dashboard at once; under load, spans wait at
+ * most this long and travel together.
+ */
+const SEND_INTERVAL_MS = 20;
 
 /** An agent this process offers to run: the agent offer of `@overlap/shared` (`AgentDescriptor`). */
 export type OfferedAgent = AgentDescriptor;
@@ -31,31 +51,62 @@ export type RunRequestHandler = (agent: string, params: Record<string, number>, 
 
 /** Counts of the live channel. */
 export interface LiveCounts {
-  /** Span starts sent to the dashboard. */
+  /** Span starts sent to the dashboard (a span that also ended before its batch left is sent ended only). */
   startsSent: number;
   /** Span starts dropped: the dashboard was unreachable or too slow. */
   startsDropped: number;
+  /** Span ends sent to the dashboard (they reach it over OTLP too). */
+  endsSent: number;
+  /** Span ends dropped from the live channel: the dashboard was unreachable or too slow (OTLP still delivers them). */
+  endsDropped: number;
+  /** Queued calls announced to the dashboard (resent after a reconnection count again). */
+  queuedSent: number;
+  /** Queued calls not announced: more than 10,000 were waiting at once. */
+  queuedDropped: number;
+}
+
+/** A queued call announced (or to announce) to the dashboard. */
+interface AnnouncedWait {
+  readonly call: QueuedCall;
+  /** The dashboard holds it: sent since the last connection. */
+  sent: boolean;
 }
 
 /**
  * The runner process's side of the dashboard's live channel (socket.io, namespace `/runners`). As a
- * span processor it batches span starts and sends them as `span-starts` (an OTLP/JSON request of
- * spans with no end), so a call shows as a growing bar before it ends. Starts are only for the live
- * view, and ended spans reach the dashboard over OTLP anyway, so when the dashboard is unreachable
- * they are dropped and counted, never queued without bound.
+ * span processor it sends span starts (so a call shows as a growing bar before it ends) and span ends
+ * (so it stops growing within a frame or two of ending, without waiting for the OTLP batch); and it
+ * announces the calls of this process's runners that wait at a gate (`queuedCallEvents`), which have no
+ * span yet, and withdraws them when they leave the queue. All of it goes in `live-batch` events: at once
+ * when the last batch left more than 20 ms ago, else 20 ms after it.
+ *
+ * The live channel is for the live view only: ended spans reach the dashboard over OTLP anyway (the
+ * durable path; the dashboard keeps one version of a span by `compareSpanVersions`), so when the
+ * dashboard is unreachable spans are dropped and counted, never queued without bound. Announced waits
+ * are kept (at most 10,000) and announced again after a reconnection, since the dashboard forgets a
+ * runner's waits when it disconnects.
  */
 export class DashboardLink implements SpanProcessor {
   /** The connection to the dashboard's runners namespace, typed by the live channel's events in `@overlap/shared`. */
   readonly socket: Socket<ServerToRunnerEvents, RunnerToServerEvents>;
-  readonly counts: LiveCounts = { startsSent: 0, startsDropped: 0 };
-  #pending: SpanRecord[] = [];
+  readonly counts: LiveCounts = { startsSent: 0, startsDropped: 0, endsSent: 0, endsDropped: 0, queuedSent: 0, queuedDropped: 0 };
+  #pendingSpans: Array<{ readonly span: ReadableSpan; readonly inFlight: boolean }> = [];
+  /** Waits announced and not yet over, by `queueId`. */
+  readonly #waits = new Map<string, AnnouncedWait>();
+  #pendingDequeued: DequeuedCall[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastSendAt = Number.NEGATIVE_INFINITY;
   #closed = false;
+  /** Tells this process's queued calls apart from another process's in one trace. */
+  readonly #linkId = Math.floor(Math.random() * 0xffffffff).toString(36);
+  readonly #stopWatchingQueues: Array<() => void>;
 
   constructor(
     readonly url: string,
     token: string | undefined,
     readonly warn: (message: string, kind: string) => void,
+    /** The `service.name` of this process's spans, for its queued calls. */
+    readonly serviceName: string = DEFAULT_LIVE_SERVICE_NAME,
   ) {
     this.socket = io(new URL(RUNNERS_NAMESPACE, url).href, {
       auth: token === undefined ? {} : { token },
@@ -65,6 +116,18 @@ export class DashboardLink implements SpanProcessor {
     this.socket.on('connect_error', (error: Error) => {
       this.warn(`dashboard at ${url} is unreachable for live updates: ${error.message}`, 'live-connect');
     });
+    this.socket.on('connect', () => {
+      if (this.#waits.size > 0) this.#schedule();
+    });
+    this.socket.on('disconnect', () => {
+      // The dashboard forgets a runner's waits when it leaves: announce them all again once back.
+      for (const wait of this.#waits.values()) wait.sent = false;
+      this.#pendingDequeued = [];
+    });
+    this.#stopWatchingQueues = [
+      queuedCallEvents.queued.on((notice) => this.#queued(notice)),
+      queuedCallEvents.dequeued.on((notice) => this.#dequeued(notice)),
+    ];
   }
 
   /**
@@ -118,42 +181,111 @@ export class DashboardLink implements SpanProcessor {
     const resource = (span as unknown as ReadableSpan).resource;
     // Resource detection may still be running just after start-up; reading it early only warns.
     if (resource.asyncAttributesPending) {
-      void resource.waitForAsyncAttributes?.().then(() => this.#enqueue(span as unknown as ReadableSpan));
+      void resource.waitForAsyncAttributes?.().then(() => this.#enqueue(span as unknown as ReadableSpan, true));
       return;
     }
-    this.#enqueue(span as unknown as ReadableSpan);
+    this.#enqueue(span as unknown as ReadableSpan, true);
   }
 
-  #enqueue(span: ReadableSpan): void {
+  onEnd(span: ReadableSpan): void {
+    this.#enqueue(span, false);
+  }
+
+  #enqueue(span: ReadableSpan, inFlight: boolean): void {
     if (this.#closed) return;
     if (!this.socket.connected) {
-      this.counts.startsDropped += 1;
+      this.#countDropped(inFlight, 1);
       return;
     }
-    if (this.#pending.length >= MAX_PENDING_STARTS) {
-      this.#pending.shift();
-      this.counts.startsDropped += 1;
+    if (this.#pendingSpans.length >= MAX_PENDING_SPANS) {
+      const dropped = this.#pendingSpans.shift()!;
+      this.#countDropped(dropped.inFlight, 1);
     }
-    this.#pending.push(readableSpanToRecord(span, true));
-    if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#send(), SEND_INTERVAL_MS);
-      this.#timer.unref?.();
-    }
+    // Read when the batch leaves, off the call's own path: a span's end costs the call a push.
+    this.#pendingSpans.push({ span, inFlight });
+    this.#schedule();
   }
 
-  onEnd(_span: ReadableSpan): void {}
+  #countDropped(inFlight: boolean, count: number): void {
+    if (inFlight) this.counts.startsDropped += count;
+    else this.counts.endsDropped += count;
+  }
+
+  #queued(notice: QueuedCallNotice): void {
+    if (this.#closed) return;
+    if (this.#waits.size >= MAX_ANNOUNCED_WAITS) {
+      this.counts.queuedDropped += 1;
+      return;
+    }
+    const call: { -readonly [K in keyof QueuedCall]: QueuedCall[K] } = {
+      queueId: `${this.#linkId}-${notice.queueId}`,
+      traceId: notice.traceId,
+      parentSpanId: notice.parentSpanId,
+      spanName: notice.spanName,
+      attributes: notice.attributes as QueuedCall['attributes'],
+      gate: notice.gate,
+      gateKind: notice.gateKind,
+      issuedAtUnixNano: hrTimeToNanos(notice.issuedAt),
+      queuedAtUnixNano: hrTimeToNanos(notice.queuedAt),
+      ahead: notice.ahead,
+      serviceName: this.serviceName,
+    };
+    if (notice.callSpanId !== undefined) call.callSpanId = notice.callSpanId;
+    this.#waits.set(call.queueId, { call, sent: false });
+    this.#schedule();
+  }
+
+  #dequeued(notice: DequeuedCallNotice): void {
+    const queueId = `${this.#linkId}-${notice.queueId}`;
+    const wait = this.#waits.get(queueId);
+    if (wait === undefined) return;
+    this.#waits.delete(queueId);
+    // A wait the dashboard never heard of needs no withdrawal.
+    if (!wait.sent) return;
+    this.#pendingDequeued.push({ traceId: notice.traceId, queueId });
+    this.#schedule();
+  }
+
+  /** Sends the next batch as soon as the event loop is free, but not sooner than SEND_INTERVAL_MS after the last. */
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = setTimeout(() => this.#send(), Math.max(0, this.#lastSendAt + SEND_INTERVAL_MS - performance.now()));
+    this.#timer.unref?.();
+  }
 
   #send(): void {
     this.#timer = undefined;
-    const batch = this.#pending;
-    this.#pending = [];
-    if (batch.length === 0) return;
+    const pending = this.#pendingSpans;
+    this.#pendingSpans = [];
     if (!this.socket.connected) {
-      this.counts.startsDropped += batch.length;
+      for (const entry of pending) this.#countDropped(entry.inFlight, 1);
       return;
     }
-    this.socket.emit('span-starts', spansToOtlp(batch));
-    this.counts.startsSent += batch.length;
+    // A start whose end leaves in the same batch is not sent: the ended span says all it would.
+    const endedHere = new Set<ReadableSpan>();
+    for (const entry of pending) if (!entry.inFlight) endedHere.add(entry.span);
+    const spans: SpanRecord[] = [];
+    for (const entry of pending) if (!(entry.inFlight && endedHere.has(entry.span))) spans.push(readableSpanToRecord(entry.span, entry.inFlight));
+    const queued: QueuedCall[] = [];
+    for (const wait of this.#waits.values()) {
+      if (wait.sent) continue;
+      wait.sent = true;
+      queued.push(wait.call);
+    }
+    const dequeued = this.#pendingDequeued;
+    this.#pendingDequeued = [];
+    if (spans.length === 0 && queued.length === 0 && dequeued.length === 0) return;
+    this.#lastSendAt = performance.now();
+    const batch: { -readonly [K in keyof RunnerLiveBatch]: RunnerLiveBatch[K] } = {};
+    if (spans.length > 0) batch.spans = spansToOtlp(spans);
+    if (queued.length > 0) batch.queued = queued;
+    if (dequeued.length > 0) batch.dequeued = dequeued;
+    this.socket.emit('live-batch', batch);
+    for (const span of spans) {
+      if (span.endTimeUnixNano === undefined) this.counts.startsSent += 1;
+      else this.counts.endsSent += 1;
+    }
+    this.counts.queuedSent += queued.length;
   }
 
   forceFlush(): Promise<void> {
@@ -167,6 +299,7 @@ export class DashboardLink implements SpanProcessor {
   shutdown(): Promise<void> {
     void this.forceFlush();
     this.#closed = true;
+    for (const stop of this.#stopWatchingQueues) stop();
     this.socket.close();
     return Promise.resolve();
   }

@@ -20,7 +20,9 @@ export interface DashboardTarget {
   /** The dashboard's access token, if it requires one. */
   token?: string;
   /**
-   * Also send span starts over the dashboard's live channel, so running calls show as growing bars.
+   * Also use the dashboard's live channel: span starts (running calls show as growing bars), span ends
+   * (a bar stops within a frame or two of its call's end, before the OTLP batch arrives) and the calls
+   * waiting at gates (drawn as growing queued bars, counted in the queue depth).
    * @defaultValue true
    */
   liveStarts?: boolean;

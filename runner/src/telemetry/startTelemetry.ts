@@ -112,7 +112,7 @@ export async function startTelemetry(options: TelemetryOptions = {}, env: NodeJS
     const base = dashboard.url.replace(/\/+$/, '');
     const headers: Record<string, string> = dashboard.token ? { authorization: `Bearer ${dashboard.token}` } : {};
     if (dashboard.liveStarts ?? true) {
-      link = new DashboardLink(base, dashboard.token, warn);
+      link = new DashboardLink(base, dashboard.token, warn, serviceName);
       processors.push(link);
     }
     // A short batch delay: the dashboard is a live view.

@@ -121,14 +121,16 @@ describe('startTelemetry()', () => {
     expect(warnings.filter((w) => w.includes('failed')).length).toBeLessThanOrEqual(2);
   }, 60_000);
 
-  it('startTelemetry({ dashboard }) - sends span starts on the live channel before the spans end', async () => {
+  it('startTelemetry({ dashboard }) - sends span starts on the live channel before the spans end, then their ends', async () => {
     const http = createServer();
     const io = new SocketServer(http);
-    const starts: SpanRecord[] = [];
+    const live: SpanRecord[] = [];
     let token: unknown;
     io.of('/runners').on('connection', (socket) => {
       token = socket.handshake.auth.token;
-      socket.on('span-starts', (body: unknown) => starts.push(...otlpToSpans(body).spans));
+      socket.on('live-batch', (batch: { spans?: unknown }) => {
+        if (batch.spans !== undefined) live.push(...otlpToSpans(batch.spans).spans);
+      });
     });
     const exports: SpanRecord[] = [];
     http.on('request', (req, res) => {
@@ -152,13 +154,80 @@ describe('startTelemetry()', () => {
     });
     const run = new Runner().run(defineAgent({ name: 'live', run: (ctx) => ctx.call(slow, {}) }), undefined);
     await new Promise((r) => setTimeout(r, 150));
-    const inFlight = starts.filter((s) => s.endTimeUnixNano === undefined);
+    const inFlight = live.filter((s) => s.endTimeUnixNano === undefined);
     expect(inFlight.map((s) => s.name).sort()).toEqual(['execute_tool slow', 'invoke_agent live']);
+    expect(live.filter((s) => s.endTimeUnixNano !== undefined)).toEqual([]);
     await run;
     await handle.forceFlush();
+    while (live.filter((s) => s.endTimeUnixNano !== undefined).length < 2) await new Promise((r) => setTimeout(r, 10));
+    // The ends travel the live channel too, as the same spans (OTLP delivers them as well).
+    const ended = live.filter((s) => s.endTimeUnixNano !== undefined);
+    expect(ended.map((s) => s.name).sort()).toEqual(['execute_tool slow', 'invoke_agent live']);
+    expect(ended.map((s) => s.spanId).sort()).toEqual(inFlight.map((s) => s.spanId).sort());
     expect(token).toBe('s3cret');
     expect(exports.length).toBeGreaterThan(0);
-    expect(handle.stats().live?.startsSent).toBe(2);
+    expect(handle.stats().live).toMatchObject({ startsSent: 2, endsSent: 2, startsDropped: 0, endsDropped: 0 });
+  });
+
+  it('startTelemetry({ dashboard }) - sends a call that starts and ends before its batch leaves once, ended', async () => {
+    const http = createServer();
+    const io = new SocketServer(http);
+    const live: SpanRecord[] = [];
+    io.of('/runners').on('connection', (socket) =>
+      socket.on('live-batch', (batch: { spans?: unknown }) => {
+        if (batch.spans !== undefined) live.push(...otlpToSpans(batch.spans).spans);
+      }),
+    );
+    http.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const { port } = http.address() as AddressInfo;
+    handle = await startTelemetry({ dashboard: `http://127.0.0.1:${port}`, flushOnExit: false, useEnvironment: false }, {});
+    const socket = handle.dashboard!.socket;
+    if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const quick = defineTool({ name: 'quick', input: z.object({}), run: () => 'done' });
+    await new Runner().run(defineAgent({ name: 'quick_run', run: (ctx) => ctx.call(quick, {}) }), undefined);
+    await handle.forceFlush();
+    while (live.length < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(live.map((s) => [s.name, s.endTimeUnixNano !== undefined]).sort()).toEqual([
+      ['execute_tool quick', true],
+      ['invoke_agent quick_run', true],
+    ]);
+    expect(handle.stats().live).toMatchObject({ startsSent: 0, endsSent: 2 });
+  });
+
+  it('startTelemetry({ dashboard }) - announces calls waiting at a gate on the live channel, and withdraws them when they leave the queue', async () => {
+    const http = createServer();
+    const io = new SocketServer(http);
+    const batches: Array<{ queued?: Array<{ queueId: string; spanName: string; serviceName: string }>; dequeued?: Array<{ queueId: string }> }> = [];
+    io.of('/runners').on('connection', (socket) => socket.on('live-batch', (batch: (typeof batches)[number]) => batches.push(batch)));
+    http.on('request', (req, res) => {
+      if (req.url !== '/v1/traces') return;
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const { port } = http.address() as AddressInfo;
+    handle = await startTelemetry({ serviceName: 'queue-svc', dashboard: `http://127.0.0.1:${port}`, flushOnExit: false, useEnvironment: false }, {});
+    const socket = handle.dashboard!.socket;
+    if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const gate = new Semaphore({ name: 'one', permits: 1 });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tool = defineTool({ name: 'gated', input: z.object({}), gates: [gate], run: () => held.then(() => 'ok') });
+    const run = new Runner().run(defineAgent({ name: 'queue', run: (ctx) => ctx.all([() => ctx.call(tool, {}), () => ctx.call(tool, {})]) }), undefined);
+    while (!batches.some((batch) => batch.queued !== undefined)) await new Promise((r) => setTimeout(r, 10));
+    const queued = batches.flatMap((batch) => batch.queued ?? []);
+    expect(queued).toEqual([expect.objectContaining({ spanName: 'execute_tool gated', serviceName: 'queue-svc' })]);
+    release();
+    await run;
+    await handle.forceFlush();
+    expect(batches.flatMap((batch) => batch.dequeued ?? [])).toEqual([expect.objectContaining({ queueId: queued[0]!.queueId })]);
+    expect(handle.stats().live).toMatchObject({ queuedSent: 1, queuedDropped: 0 });
   });
 
   it('startTelemetry() - flushes what is buffered when the process gets SIGTERM', async () => {

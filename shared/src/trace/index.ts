@@ -7,6 +7,8 @@
 export { assembleTrace } from './assembleTrace.js';
 export type { AssembledTrace, SpanTimes, TraceNode } from './assembleTrace.js';
 export { layoutWaterfall } from './waterfall.js';
+export { layoutFirstRows } from './layoutFirstRows.js';
+export type { FirstRows } from './layoutFirstRows.js';
 export type {
   WaterfallLayout,
   WaterfallMarker,

@@ -1,5 +1,9 @@
 import { assembleTrace, concurrencyTimeline, criticalPath, summarizeTrace, toolStats } from '@overlap/shared';
-import type { ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+import type { AssembledTrace, ConcurrencyTimeline, CriticalPathSegment, SpanRecord, ToolStats, TraceSummary } from '@overlap/shared';
+import { decimateTimeline } from '../concurrency/decimateTimeline.js';
+
+/** Time buckets the concurrency timeline is cut down to: about one per pixel of the chart. */
+const TIMELINE_BUCKETS = 800;
 
 /** Everything the page shows about a trace beside its rows. */
 export interface TraceAnalysis {
@@ -8,7 +12,7 @@ export interface TraceAnalysis {
   readonly summary: TraceSummary;
   /** `criticalPath`: the stretches of spans that decided when the trace ended. */
   readonly criticalPath: readonly CriticalPathSegment[];
-  /** `concurrencyTimeline`: calls in flight and queued per gate over time. */
+  /** `concurrencyTimeline`: calls in flight and queued per gate over time, cut to what the chart can show (`decimateTimeline`). */
   readonly timeline: ConcurrencyTimeline;
   /** `toolStats` over the trace's calls. */
   readonly tools: readonly ToolStats[];
@@ -22,7 +26,7 @@ export interface TraceAnalysis {
 
 /**
  * Runs the trace maths of `@overlap/shared` over one trace's spans, with in-flight spans ending at
- * `nowMs`. Pure: the spans are not changed.
+ * `nowMs`; `assembled`, when given, must be `assembleTrace(spans)`. Pure: the spans are not changed.
  *
  * @example
  * ```ts
@@ -30,15 +34,16 @@ export interface TraceAnalysis {
  * console.log(`concurrency saved ${summary.concurrencySavedMs} ms`);
  * ```
  */
-export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowMs: number): TraceAnalysis {
+export function analyseTrace(traceId: string, spans: readonly SpanRecord[], nowMs: number, assembled?: AssembledTrace): TraceAnalysis {
   const started = performance.now();
-  const trace = assembleTrace(spans);
+  // `assembled`: the same spans already assembled (the worker keeps the assembly it laid out).
+  const trace = assembled ?? assembleTrace(spans);
   const options = { nowMs };
   return {
     traceId,
     summary: summarizeTrace(trace, options),
     criticalPath: criticalPath(trace, options),
-    timeline: concurrencyTimeline(trace, options),
+    timeline: decimateTimeline(concurrencyTimeline(trace, options), TIMELINE_BUCKETS),
     tools: toolStats(spans),
     warnings: trace.warnings,
     nowMs,

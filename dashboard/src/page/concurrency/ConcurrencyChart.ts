@@ -55,8 +55,11 @@ export class ConcurrencyChart {
     });
   }
 
-  /** Draws a trace's timeline. */
-  show(timeline: ConcurrencyTimeline): void {
+  /**
+   * Draws a trace's timeline. With `live` (spans still in flight, so the series end at the analysis's
+   * `nowMs`), the text also says how many hold and wait now, queued calls announced live included.
+   */
+  show(timeline: ConcurrencyTimeline, live = false): void {
     const originMs = timeline.startMs;
     const datasets: Array<ChartDataset<'line', StepPoint[]>> = [];
     const lines: string[] = [];
@@ -67,11 +70,19 @@ export class ConcurrencyChart {
     };
     if (timeline.gates.length === 0) {
       add('calls', timeline.overall, 0);
-      lines.push(`No gates in this trace: ${timeline.overall.callCount} call(s), at most ${timeline.overall.maxInFlight} in flight and ${timeline.overall.maxQueued} queued at once.`);
+      const now = live ? countsNow(timeline.overall, timeline.endMs) : undefined;
+      lines.push(
+        `No gates in this trace: ${timeline.overall.callCount} call(s), at most ${timeline.overall.maxInFlight} in flight and ${timeline.overall.maxQueued} queued at once` +
+          (now === undefined ? '.' : `; now ${now.inFlight} in flight, ${now.queued} queued.`),
+      );
     } else {
       timeline.gates.forEach((gate, index) => {
         if (index < MAX_GATES_DRAWN) add(gate.gate, gate, index);
-        lines.push(`${gate.gate}${gate.kind === undefined ? '' : ` (${gate.kind})`}: ${gate.callCount} call(s), at most ${gate.maxInFlight} holding it and ${gate.maxQueued} waiting at once`);
+        const now = live ? countsNow(gate, timeline.endMs) : undefined;
+        lines.push(
+          `${gate.gate}${gate.kind === undefined ? '' : ` (${gate.kind})`}: ${gate.callCount} call(s), at most ${gate.maxInFlight} holding it and ${gate.maxQueued} waiting at once` +
+            (now === undefined ? '' : `; now ${now.inFlight} holding it, ${now.queued} waiting`),
+        );
       });
       if (timeline.gates.length > MAX_GATES_DRAWN) lines.push(`${timeline.gates.length - MAX_GATES_DRAWN} more gate(s) not drawn.`);
     }
@@ -87,6 +98,16 @@ export class ConcurrencyChart {
     this.chart.update('none');
     this.summary.replaceChildren();
   }
+}
+
+/** The counts in effect just before `endMs` (a live series drops back to zero at its end, the analysis's now). */
+function countsNow(series: ConcurrencySeries, endMs: number): { inFlight: number; queued: number } {
+  let now = { inFlight: 0, queued: 0 };
+  for (const point of series.points) {
+    if (point.tMs >= endMs) break;
+    now = point;
+  }
+  return now;
 }
 
 function stepDataset(label: string, series: ConcurrencySeries, field: 'inFlight' | 'queued', originMs: number, color: string, dash: number[]): ChartDataset<'line', StepPoint[]> {

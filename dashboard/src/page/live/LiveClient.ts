@@ -1,4 +1,4 @@
-import type { AgentsResponse, PageToServerEvents, ServerToPageEvents, SpansEvent, TracesEvent, WatchAck } from '@overlap/shared';
+import type { AgentsResponse, PageToServerEvents, ServerToPageEvents, SpansEvent, TraceSpansEvent, TracesEvent, WatchAck } from '@overlap/shared';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { PageConfig } from '../api/pageConfig.js';
@@ -7,6 +7,8 @@ import type { PageConfig } from '../api/pageConfig.js';
 export interface LiveClientHandlers {
   onTraces(event: TracesEvent): void;
   onSpans(event: SpansEvent): void;
+  /** The spans of a trace watched with `firstRows`, in compact form. */
+  onTraceSpans?(event: TraceSpansEvent): void;
   /** A runner registered or left: every connected runner and the agents it offers. */
   onAgents?(event: AgentsResponse): void;
   /** Connected (again): the page should reload what it shows and watch its trace again. */
@@ -40,6 +42,7 @@ export class LiveClient {
     });
     this.socket.on('traces', (event) => handlers.onTraces(event));
     this.socket.on('spans', (event) => handlers.onSpans(event));
+    this.socket.on('trace-spans', (event) => handlers.onTraceSpans?.(event));
     this.socket.on('agents', (event) => handlers.onAgents?.(event));
     this.socket.on('connect', () => handlers.onConnect());
     this.socket.on('disconnect', (reason: string) => handlers.onDisconnect(reason));
@@ -51,9 +54,12 @@ export class LiveClient {
     return this.socket.connected;
   }
 
-  /** Starts watching a trace; resolves with its spans so far. */
-  watch(traceId: string): Promise<WatchAck> {
-    return new Promise((resolve) => this.socket.emit('watch', { traceId }, (ack) => resolve(ack)));
+  /**
+   * Starts watching a trace; resolves with its spans so far, or, with `firstRows` and a larger trace, its
+   * first rows, the spans following in a `trace-spans` event with `watchId` (see `WatchRequest`).
+   */
+  watch(traceId: string, options: { firstRows?: number; watchId?: number } = {}): Promise<WatchAck> {
+    return new Promise((resolve) => this.socket.emit('watch', { traceId, ...options }, (ack) => resolve(ack)));
   }
 
   /** Stops watching a trace. */

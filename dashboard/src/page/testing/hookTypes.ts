@@ -45,21 +45,25 @@ export interface WaterfallSnapshot {
 
 /** One timed render of the waterfall. Times are `performance.now()` readings, in ms. */
 export interface RenderRecord {
-  /** `open`: a trace was selected and first drawn; `update`: live spans were merged and drawn. */
-  readonly kind: 'open' | 'update';
+  /**
+   * `open`: a trace was selected and its first screen drawn; `layout`: every row of the trace opened was
+   * laid out and drawn (after an `open` that drew the first screen from fewer rows); `update`: live spans
+   * were merged and drawn.
+   */
+  readonly kind: 'open' | 'layout' | 'update';
   readonly traceId: string;
   /** Spans and rows after the render. */
   readonly spanCount: number;
   readonly rowCount: number;
-  /** How the rows were brought up to date. */
-  readonly layout: 'rebuilt' | 'patched' | 'unchanged';
+  /** How the rows were brought up to date (`first-screen`: only the first rows, laid out by the server). */
+  readonly layout: 'rebuilt' | 'patched' | 'unchanged' | 'first-screen';
   /** `open`: when the trace was selected; `update`: when the first span of the batch arrived. */
   readonly requestedAt: number;
   /** When the spans were in the page (the watch acknowledgement, or the `spans` event). */
   readonly dataAt: number;
   /** When the page's own work (merge, layout, chart update) was done. */
   readonly computedAt: number;
-  /** The next animation frame after that: the frame holding the drawing has been presented. */
+  /** When the frame holding the drawing had been painted (a message posted from the next animation frame callback). */
   readonly drawnAt: number;
   /** `drawnAt - dataAt`: from spans in hand to drawn. */
   readonly renderMs: number;
@@ -73,7 +77,8 @@ export interface PerfHook {
   readonly records: RenderRecord[];
   /**
    * When set to an object, the page writes into it, for every ended span it receives live, the wall-clock
-   * time (`Date.now()`) of the first presented frame that drew its bar. `null` (the default) records nothing.
+   * time (`Date.now()`) at which the first frame that drew its bar had been painted. `null` (the default)
+   * records nothing.
    */
   spanDrawnAt: Record<string, number> | null;
   /** The latest analyses (summary, critical path, timeline, tool figures), oldest first (at most 500). */

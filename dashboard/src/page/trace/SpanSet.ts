@@ -51,6 +51,21 @@ export class SpanSet {
     return { added, replaced };
   }
 
+  /**
+   * Drops the held versions of these spans (by `spanVersionKey`): the page's placeholders of a queued
+   * call, once the call has left its queue. Returns the spans dropped; keys not held are skipped.
+   */
+  remove(keys: readonly string[]): SpanRecord[] {
+    const removed: SpanRecord[] = [];
+    for (const key of keys) {
+      const held = this.byKey.get(key);
+      if (held === undefined) continue;
+      this.byKey.delete(key);
+      removed.push(held);
+    }
+    return removed;
+  }
+
   /** Every held span (a new array, in no particular order). */
   values(): SpanRecord[] {
     return [...this.byKey.values()];

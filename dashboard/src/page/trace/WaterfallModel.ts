@@ -23,7 +23,19 @@ export type RebuildReason =
   | 'phase span with children'
   | 'phase of a span changed'
   | 'trace has shared span ids or parent cycles'
-  | 'row missing';
+  | 'row missing'
+  | 'removed span has children'
+  | 'removed span started the trace';
+
+/** One step of a live trace: spans to drop (by `spanVersionKey`), then spans to merge. */
+export interface WaterfallChange {
+  /** Version keys of held spans to drop: the placeholders of queued calls that left their queue. */
+  readonly remove?: readonly string[];
+  readonly add: readonly SpanRecord[];
+}
+
+/** Row insertions and removals replayed by lookups before the row index is rebuilt. */
+const MAX_ROW_SHIFTS = 256;
 
 class NeedsRebuild extends Error {
   constructor(readonly reason: RebuildReason) {
@@ -59,7 +71,13 @@ export class WaterfallModel {
   /** Span ids of each parent id's children (whether or not the parent is held). */
   private readonly childIds = new Map<string, Set<string>>();
   private rowList: WaterfallRow[] = [];
-  private readonly rowIndex = new Map<string, number>();
+  /**
+   * Where each span's row was, and how many of `rowShifts` had happened then: a row inserted or removed
+   * moves every row after it by one, and rebuilding this map for 50,000 rows on every live update costs
+   * milliseconds, so lookups replay the shifts since instead (rebuilt once there are many).
+   */
+  private readonly rowIndex = new Map<string, { readonly index: number; readonly epoch: number }>();
+  private rowShifts: Array<{ readonly at: number; readonly delta: 1 | -1 }> = [];
   private rowIndexStale = true;
   private layoutStart = 0;
   private layoutEnd = 0;
@@ -129,12 +147,41 @@ export class WaterfallModel {
 
   /** Index of a span's row in {@link rows}. */
   indexOf(spanId: string): number | undefined {
-    if (this.rowIndexStale) {
-      this.rowIndex.clear();
-      for (let i = 0; i < this.rowList.length; i += 1) this.rowIndex.set(this.rowList[i]!.spanId, i);
-      this.rowIndexStale = false;
+    if (this.rowIndexStale || this.rowShifts.length > MAX_ROW_SHIFTS) this.rebuildRowIndex();
+    const entry = this.rowIndex.get(spanId);
+    if (entry === undefined) return undefined;
+    let index = entry.index;
+    for (let k = entry.epoch; k < this.rowShifts.length; k += 1) {
+      const shift = this.rowShifts[k]!;
+      if (index >= shift.at) index += shift.delta;
     }
-    return this.rowIndex.get(spanId);
+    if (this.rowList[index]?.spanId === spanId) return index;
+    // Never expected: a row moved some other way. Look it up the slow, sure way.
+    this.rebuildRowIndex();
+    return this.rowIndex.get(spanId)?.index;
+  }
+
+  private rebuildRowIndex(): void {
+    this.rowIndex.clear();
+    this.rowShifts = [];
+    for (let i = 0; i < this.rowList.length; i += 1) this.rowIndex.set(this.rowList[i]!.spanId, { index: i, epoch: 0 });
+    this.rowIndexStale = false;
+  }
+
+  /** Inserts a row at `at`, keeping the row index. */
+  private insertRowAt(at: number, row: WaterfallRow): void {
+    this.rowList.splice(at, 0, row);
+    if (this.rowIndexStale) return;
+    this.rowShifts.push({ at, delta: 1 });
+    this.rowIndex.set(row.spanId, { index: at, epoch: this.rowShifts.length });
+  }
+
+  /** Removes the row at `at`, keeping the row index. */
+  private removeRowAt(at: number): void {
+    const [row] = this.rowList.splice(at, 1);
+    if (this.rowIndexStale) return;
+    this.rowShifts.push({ at: at + 1, delta: -1 });
+    if (row !== undefined) this.rowIndex.delete(row.spanId);
   }
 
   /**
@@ -178,18 +225,31 @@ export class WaterfallModel {
    * page redraws in-flight rows at the current time anyway).
    */
   add(batch: readonly SpanRecord[], nowMs: number): WaterfallUpdate {
+    return this.update({ add: batch }, nowMs);
+  }
+
+  /**
+   * Drops spans, then merges a batch, as one step: the placeholders of a call that left its queue go and
+   * the call's real spans come in one update, so the call is never drawn twice nor missing. Dropping a
+   * span with children of its own, or the span the trace starts with, lays the trace out again; the
+   * placeholders of queued calls are neither, so they are patched out like a span that ended.
+   */
+  update(step: WaterfallChange, nowMs: number): WaterfallUpdate {
     this.prepare();
-    const first = this.lastAssembled === undefined && this.spans.size === 0;
-    const change = this.spans.add(batch);
-    if (change.added.length === 0 && change.replaced.length === 0) return 'unchanged';
+    const removed = step.remove === undefined || step.remove.length === 0 ? [] : this.spans.remove(step.remove);
+    const first = this.lastAssembled === undefined && this.spans.size === 0 && removed.length === 0;
+    const change = this.spans.add(step.add);
+    if (removed.length === 0 && change.added.length === 0 && change.replaced.length === 0) return 'unchanged';
     if (first) {
       // Lay the first batch out at once; its indexes are only needed for later batches and details.
       this.unindexed = this.spans.values();
       this.layOut(assembleTrace(this.unindexed), nowMs, 'first batch');
       return 'rebuilt';
     }
+    this.unindex(removed);
     this.index(change);
     try {
+      this.patchRemoved(removed, nowMs);
       this.patch(change, nowMs);
       this.patchedSinceAssembly = true;
       return 'patched';
@@ -198,6 +258,25 @@ export class WaterfallModel {
       this.rebuild(nowMs, error.reason);
       return 'rebuilt';
     }
+  }
+
+  /**
+   * Takes a whole trace laid out elsewhere (the analysis worker): its spans and `layoutWaterfall`'s rows
+   * of them, as if they were the first batch. Later batches are patched in as usual. The rows must be
+   * the layout of exactly these spans; `repaired` says the assembly renamed spans or broke parent cycles.
+   */
+  adopt(spans: readonly SpanRecord[], layout: { readonly rows: readonly WaterfallRow[]; readonly startMs: number; readonly endMs: number; readonly repaired: boolean }): void {
+    if (this.spans.size > 0 || this.lastAssembled !== undefined) throw new Error('WaterfallModel.adopt: the model already holds spans');
+    this.spans.add(spans);
+    this.unindexed = this.spans.values();
+    this.repaired = layout.repaired;
+    this.patchedSinceAssembly = true;
+    this.rowList = [...layout.rows];
+    this.rowIndexStale = true;
+    this.layoutStart = layout.startMs;
+    this.layoutEnd = layout.endMs;
+    this.rebuildCount += 1;
+    this.lastRebuildReason = 'first batch';
   }
 
   /** Lays the whole trace out again. */
@@ -241,6 +320,53 @@ export class WaterfallModel {
     for (const { next } of change.replaced) {
       if (this.byId.get(next.spanId) !== null) this.byId.set(next.spanId, next);
     }
+  }
+
+  /** Takes dropped spans out of the id and parent indexes. */
+  private unindex(removed: readonly SpanRecord[]): void {
+    for (const span of removed) {
+      if (this.byId.get(span.spanId) === span) this.byId.delete(span.spanId);
+      if (span.parentSpanId === undefined) continue;
+      const siblings = this.childIds.get(span.parentSpanId);
+      // A span id shared by two spans stays listed while the other holds it.
+      if (siblings !== undefined && !this.byId.has(span.spanId)) {
+        siblings.delete(span.spanId);
+        if (siblings.size === 0) this.childIds.delete(span.parentSpanId);
+      }
+    }
+  }
+
+  /** Takes the rows of dropped spans out, and lays out again the rows their folded phase spans belonged to. */
+  private patchRemoved(removed: readonly SpanRecord[], nowMs: number): void {
+    if (removed.length === 0) return;
+    if (this.repaired) throw new NeedsRebuild('trace has shared span ids or parent cycles');
+    const parentsToCheck = new Set<string>();
+    const relayout = new Set<string>();
+    for (const span of removed) {
+      if (this.byId.get(span.spanId) === null) throw new NeedsRebuild('span id shared by two spans');
+      if (nanosToMs(span.startTimeUnixNano) <= this.layoutStart) throw new NeedsRebuild('removed span started the trace');
+      const parent = span.parentSpanId === undefined ? undefined : this.byId.get(span.parentSpanId);
+      if (parent === null) throw new NeedsRebuild('span id shared by two spans');
+      if (parent !== undefined && spanPhase(parent) !== undefined) throw new NeedsRebuild('phase span with children');
+      const index = this.indexOf(span.spanId);
+      if (index !== undefined) {
+        const row = this.rowList[index]!;
+        if (index + 1 < this.rowList.length && this.rowList[index + 1]!.depth > row.depth) throw new NeedsRebuild('removed span has children');
+        this.removeRowAt(index);
+        if (parent !== undefined) parentsToCheck.add(parent.spanId);
+      } else if (parent !== undefined) {
+        // A folded phase span: its parent's row loses a segment.
+        relayout.add(parent.spanId);
+      }
+    }
+    for (const spanId of parentsToCheck) {
+      const index = this.indexOf(spanId);
+      if (index === undefined) continue;
+      const row = this.rowList[index]!;
+      const hasChildren = index + 1 < this.rowList.length && this.rowList[index + 1]!.depth > row.depth;
+      if (row.hasChildren !== hasChildren) this.rowList[index] = { ...row, hasChildren, collapsed: hasChildren && row.collapsed };
+    }
+    for (const spanId of relayout) if (this.byId.get(spanId) !== undefined) this.relayoutRow(spanId, nowMs);
   }
 
   private patch(change: SpanSetChange, nowMs: number): void {
@@ -314,8 +440,7 @@ export class WaterfallModel {
       }
     }
     const row = layoutSpanRow(span, this.collectFolded(span.spanId, true), { depth, layoutStartMs: this.layoutStart, hasChildren: false, collapsed: false }, nowMs);
-    this.rowList.splice(at, 0, row);
-    this.rowIndexStale = true;
+    this.insertRowAt(at, row);
     if (row.barEndMs > this.layoutEnd) this.layoutEnd = row.barEndMs;
   }
 }

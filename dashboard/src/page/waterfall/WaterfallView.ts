@@ -2,9 +2,11 @@ import { Chart } from 'chart.js';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { CriticalPathSegment, WaterfallMarkerKind, WaterfallRow } from '@overlap/shared';
 import { element } from '../dom/element.js';
+import { patchChildren } from '../dom/patchChildren.js';
 import { registerCharts } from '../charts/registerCharts.js';
 import { CRITICAL_PATH_COLOR, FAILED_RUN_COLOR, IN_FLIGHT_RUN_COLOR, MARKER_STYLES, SEGMENT_STYLES } from '../theme/palette.js';
 import { TIME_AXIS_PADDING, timeTickLabel } from './timeAxis.js';
+import { liveAxisMs } from './liveAxis.js';
 import { placeWindow } from './virtualWindow.js';
 import { MARKER_KINDS, SEGMENT_DRAW_KINDS, buildWaterfallFrame } from './waterfallFrame.js';
 import type { BarPoint, MarkerPoint, SegmentDrawKind, WaterfallFrame } from './waterfallFrame.js';
@@ -50,6 +52,9 @@ export const DRAW_KIND_COLORS: Readonly<Record<SegmentDrawKind, string>> = {
 };
 
 type WaterfallPoint = BarPoint | MarkerPoint;
+
+/** The waterfall's height grows by this many rows at a time while a trace gains rows. */
+const HEIGHT_STEP_ROWS = 10;
 type WaterfallChart = Chart<'bar' | 'scatter', WaterfallPoint[]>;
 
 /**
@@ -88,12 +93,18 @@ export class WaterfallView {
 
   private traceId: string | undefined;
   private rows: readonly WaterfallRow[] = [];
+  /** Rows of the whole trace: `rows.length`, or more while only the first rows are laid out. */
+  private rowCount = 0;
+  /** The rows the waterfall's height is held at (see {@link holdHeight}). */
+  private heldRows = -1;
   private originMs = 0;
   private endMs = 0;
   private criticalPath: ReadonlyMap<string, readonly CriticalPathSegment[]> = new Map();
   private start = 0;
   private size = 0;
   private labelledRows: readonly WaterfallRow[] | undefined;
+  /** The label element of each row drawn last time (rows are immutable: a changed row is a new object). */
+  private labelElements = new Map<WaterfallRow, HTMLElement>();
   private labelledStart = -1;
   private frame: WaterfallFrame | undefined;
   private drawCount = 0;
@@ -189,32 +200,59 @@ export class WaterfallView {
     this.setEmpty('Select a trace to draw its waterfall.');
   }
 
-  /** Shows a trace's rows (visible ones, collapsed applied): `originMs` is its start, `endMs` its end so far. */
-  setTrace(traceId: string, rows: readonly WaterfallRow[], originMs: number, endMs: number): void {
+  /**
+   * Shows a trace's rows (visible ones, collapsed applied): `originMs` is its start, `endMs` its end so
+   * far. `rowCount` larger than `rows.length` says `rows` are only the first rows (the first screen, the
+   * rest still being laid out): the scroll range is the whole trace's, and rows past `rows` stay blank.
+   */
+  setTrace(traceId: string, rows: readonly WaterfallRow[], originMs: number, endMs: number, rowCount: number = rows.length): void {
     if (traceId !== this.traceId) {
       this.traceId = traceId;
+      this.labelElements = new Map();
       this.scroller.scrollTop = 0;
       this.hoveredId = undefined;
       this.pinnedId = undefined;
       this.criticalPath = new Map();
     }
     this.rows = rows;
+    this.rowCount = Math.max(rowCount, rows.length);
     this.labelledRows = undefined;
     this.originMs = originMs;
     this.endMs = endMs;
-    this.spacer.style.height = `${rows.length * this.rowHeight}px`;
-    this.empty.hidden = rows.length > 0;
-    if (rows.length === 0) this.empty.textContent = 'This trace has no spans yet.';
+    this.spacer.style.height = `${this.rowCount * this.rowHeight}px`;
+    this.holdHeight();
+    this.empty.hidden = this.rowCount > 0;
+    if (this.rowCount === 0) this.empty.textContent = 'This trace has no spans yet.';
+  }
+
+  /**
+   * Lets the waterfall grow in steps of {@link HEIGHT_STEP_ROWS} rows rather than a row at a time, up to
+   * its maximum height: a live trace adds rows one by one, and each added row would otherwise move
+   * everything below the waterfall, so the browser lays out and repaints the rest of the page for every
+   * span that starts.
+   */
+  private holdHeight(): void {
+    const steppedRows = Math.ceil(this.rowCount / HEIGHT_STEP_ROWS) * HEIGHT_STEP_ROWS;
+    if (steppedRows === this.heldRows) return;
+    this.heldRows = steppedRows;
+    // Read only when the step changes: the scroller's own maximum (a stylesheet's), which min-height would override.
+    const maxHeightPx = Number.parseFloat(getComputedStyle(this.scroller).maxHeight);
+    const heightPx = steppedRows * this.rowHeight;
+    this.scroller.style.minHeight = `${Number.isFinite(maxHeightPx) ? Math.min(heightPx, maxHeightPx) : heightPx}px`;
   }
 
   /** Clears the waterfall and shows a message instead. */
   setEmpty(message: string): void {
     this.traceId = undefined;
     this.rows = [];
+    this.rowCount = 0;
     this.spacer.style.height = '0px';
+    this.heldRows = -1;
+    this.scroller.style.minHeight = '';
     this.empty.hidden = false;
     this.empty.textContent = message;
     this.labels.replaceChildren();
+    this.labelElements = new Map();
     this.labelledRows = undefined;
     this.frame = undefined;
     this.tooltip.hide();
@@ -228,8 +266,13 @@ export class WaterfallView {
       if (list === undefined) bySpan.set(segment.spanId, [segment]);
       else list.push(segment);
     }
+    // Labels show only which rows are on the path: keep them when that did not change (a live trace's
+    // path is recomputed often, its times growing, its spans mostly the same).
+    const sameSpans = bySpan.size === this.criticalPath.size && [...bySpan.keys()].every((spanId) => this.criticalPath.has(spanId));
     this.criticalPath = bySpan;
+    if (sameSpans) return;
     this.labelledRows = undefined;
+    this.labelElements = new Map();
   }
 
   /** Marks the pinned row (drawn highlighted). */
@@ -263,7 +306,7 @@ export class WaterfallView {
       scrollTopPx: this.scroller.scrollTop,
       viewportPx: this.scroller.clientHeight,
       rowHeightPx: this.rowHeight,
-      rowCount: this.rows.length,
+      rowCount: this.rowCount,
       overscanRows: this.overscan,
       currentStart: this.frame === undefined ? undefined : this.start,
     });
@@ -291,7 +334,8 @@ export class WaterfallView {
         windowRows.push(row);
       }
     }
-    const endMs = live ? Math.max(this.endMs, nowMs) : this.endMs;
+    // A live trace's axis grows in steps (see liveAxisMs), so a frame that only grows bars redraws no axis.
+    const endMs = live ? this.originMs + liveAxisMs(Math.max(this.endMs, nowMs) - this.originMs) : this.endMs;
     const frame = buildWaterfallFrame({ rows: windowRows, start: this.start, size: this.size, originMs: this.originMs, endMs, criticalPath: this.criticalPath });
     this.frame = frame;
     for (const [kind, dataset] of this.barDatasets) dataset.data = frame.bars[kind];
@@ -347,7 +391,7 @@ export class WaterfallView {
     });
     return {
       traceId: this.traceId,
-      rowCount: this.rows.length,
+      rowCount: this.rowCount,
       windowStart: this.start,
       windowSize: this.size,
       xMinMs: 0,
@@ -365,9 +409,19 @@ export class WaterfallView {
     if (frame === undefined) return;
     const end = Math.min(this.rows.length, this.start + this.size);
     if (this.labelledRows === this.rows && this.labelledStart === this.start) return;
+    // Rows that did not change keep their element; a live update adds or changes one or two.
     const items: HTMLElement[] = [];
-    for (let i = this.start; i < end; i += 1) items.push(this.labelRow(this.rows[i]!, i));
-    this.labels.replaceChildren(...items);
+    const elements = new Map<WaterfallRow, HTMLElement>();
+    for (let i = this.start; i < end; i += 1) {
+      const row = this.rows[i]!;
+      let item = this.labelElements.get(row);
+      if (item === undefined) item = this.labelRow(row, i);
+      else if (item.dataset.index !== String(i)) item.dataset.index = String(i);
+      items.push(item);
+      elements.set(row, item);
+    }
+    patchChildren<ChildNode>(this.labels, items);
+    this.labelElements = elements;
     this.labelledRows = this.rows;
     this.labelledStart = this.start;
   }
@@ -385,7 +439,8 @@ export class WaterfallView {
         })
       : element('span', { className: 'wf-toggle-space', attrs: { 'aria-hidden': 'true' } });
     const children: Node[] = [toggle, element('span', { className: 'wf-name', text: row.label })];
-    if (row.inFlight) children.push(element('span', { className: 'wf-flag wf-flag-live', text: 'in flight' }));
+    // A call still waiting at a gate (its queued bar is the last, open segment) says so.
+    if (row.inFlight) children.push(element('span', { className: 'wf-flag wf-flag-live', text: row.segments[row.segments.length - 1]?.kind === 'queue' ? 'queued' : 'in flight' }));
     else if (row.outcome !== undefined && row.outcome !== 'ok') children.push(element('span', { className: `wf-flag wf-flag-${row.outcome}`, text: row.outcome }));
     return element('div', { className: classes.join(' '), attrs: { role: 'listitem', 'data-span-id': row.spanId, 'data-index': String(index), 'aria-level': String(row.depth + 1) }, style: { paddingLeft: `${Math.min(row.depth, 24) * 14 + 4}px` } }, children);
   }

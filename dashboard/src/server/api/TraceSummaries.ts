@@ -1,10 +1,14 @@
-import { assembleTrace, summarizeTrace } from '@overlap/shared';
+import { assembleTrace, nanosToMs, summarizeTrace } from '@overlap/shared';
 import type { TraceSummary } from '@overlap/shared';
 import type { Disposer } from '@overlap/shared';
 import type { TraceStore } from '../store/TraceStore.js';
 
-/** A summary may be this many times its computing time old before live updates compute it again. */
-const STALE_FACTOR = 10;
+/**
+ * A summary may be this many times its computing time old before live updates compute it again: a
+ * 50,000-span trace growing span by span is summarised in one block of the event loop every few
+ * seconds (a fortieth of the loop), so the live channel's spans are rarely held up behind one.
+ */
+const STALE_FACTOR = 40;
 
 /**
  * Summaries (`summarizeTrace`) of the store's traces, computed on demand and kept beside the trace in
@@ -36,10 +40,10 @@ export class TraceSummaries {
   }
 
   /**
-   * The summary for live updates: a trace that keeps changing is summarised again at most once per ten
-   * times what its last summary cost, so a 50,000-span trace growing span by span takes at most a tenth
-   * of the event loop. Until then the last summary is answered with `stale: true`, and the caller asks
-   * again later. With `allowStale` false it is always current.
+   * The summary for live updates: a trace that keeps changing is summarised again at most once per forty
+   * times what its last summary cost. Until then the last summary is answered with `stale: true` (its
+   * span and in-flight counts and its time range brought up to date from the store, which keeps them
+   * as spans arrive), and the caller asks again later. With `allowStale` false it is always current.
    */
   forLive(traceId: string, allowStale = true): { summary: TraceSummary; stale: boolean } | undefined {
     const info = this.store.getInfo(traceId);
@@ -49,7 +53,12 @@ export class TraceSummaries {
       if (cached.version === info.version) return { summary: cached.summary, stale: false };
       const timing = this.timings.get(traceId);
       if (allowStale && timing !== undefined && performance.now() - timing.computedAt < timing.computeMs * STALE_FACTOR) {
-        return { summary: cached.summary, stale: true };
+        const startMs = nanosToMs(info.startTimeUnixNano);
+        const endMs = startMs + info.durationMs;
+        return {
+          summary: { ...cached.summary, spanCount: info.spanCount, inFlightCount: info.inFlightCount, startMs, endMs, wallMs: Math.max(cached.summary.wallMs, endMs - startMs) },
+          stale: true,
+        };
       }
     }
     const started = performance.now();

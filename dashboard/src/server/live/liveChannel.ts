@@ -1,6 +1,7 @@
-import { otlpToSpans, readTraceId, spanVersionKey } from '@overlap/shared';
-import type { Disposer, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck } from '@overlap/shared';
+import { encodeSpanColumns, layoutFirstRows, otlpToSpans, readDequeuedCalls, readQueuedCalls, readTraceId, spanVersionKey } from '@overlap/shared';
+import type { Disposer, LiveBatchAck, QueuedCall, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
 import type { TraceStore, TraceStoreChange } from '../store/TraceStore.js';
+import { QueuedCallRegistry } from './QueuedCallRegistry.js';
 import { runnersNamespace } from './DashboardIo.js';
 import type { DashboardIo, PageSocket, PagesNamespace, RunnerSocket } from './DashboardIo.js';
 
@@ -12,6 +13,18 @@ export interface LiveChannelOptions {
   tracesIntervalMs: number;
   /** Most frequent `spans` emission per trace, in milliseconds. */
   spansIntervalMs: number;
+  /**
+   * Where the calls runners announce as queued are held.
+   * @defaultValue a new {@link QueuedCallRegistry} with its default bound
+   */
+  queuedCalls?: QueuedCallRegistry;
+}
+
+/** What a watched trace's next `spans` event will carry. */
+interface PendingUpdate {
+  readonly spans: Map<string, SpanRecord>;
+  readonly queued: Map<string, QueuedCall>;
+  readonly dequeued: Set<string>;
 }
 
 /**
@@ -25,10 +38,13 @@ export interface LiveChannelOptions {
  *   at most every `spansIntervalMs` (a batch may repeat spans already in the acknowledgement);
  * - emit `unwatch` `{ traceId }` to stop.
  *
- * Runner processes (namespace `/runners`) emit `span-starts` with an OTLP/JSON
- * `ExportTraceServiceRequest` of spans that have started (no end, or `endTimeUnixNano` 0); they are stored
- * in flight until the ended version arrives over OTLP. The optional acknowledgement answers
- * {@link SpanStartsAck}.
+ * Runner processes (namespace `/runners`) emit `live-batch` ({@link RunnerLiveBatch}): spans that started
+ * or ended (stored like any span: an in-flight one until its ended version arrives, over this channel or
+ * OTLP, whichever is first; `compareSpanVersions` keeps one version whatever the order), and calls that
+ * joined or left a gate's queue (held in a {@link QueuedCallRegistry} until they leave or their runner
+ * disconnects, and passed on in the watchers' `spans` events and `watch` acknowledgements). A batch is
+ * passed on to pages whole, in one `spans` event. The older `span-starts` (spans that started, as an
+ * OTLP/JSON request) is still accepted.
  *
  * @returns a function that detaches the channel and clears its timers.
  *
@@ -42,7 +58,8 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
   const runners = runnersNamespace(io);
   const changedTraces = new Set<string>();
   const evictedTraces = new Set<string>();
-  const pendingSpans = new Map<string, Map<string, SpanRecord>>();
+  const pending = new Map<string, PendingUpdate>();
+  const queuedCalls = options.queuedCalls ?? new QueuedCallRegistry();
   let tracesTimer: NodeJS.Timeout | undefined;
   let spansTimer: NodeJS.Timeout | undefined;
   let lastTracesEmit = Number.NEGATIVE_INFINITY;
@@ -81,37 +98,59 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
   const flushSpans = (): void => {
     spansTimer = undefined;
     lastSpansEmit = Date.now();
-    for (const [traceId, spans] of pendingSpans) {
-      const event: SpansEvent = { traceId, spans: [...spans.values()] };
-      pages.to(roomOf(traceId)).emit('spans', event);
+    for (const [traceId, update] of pending) {
+      const event: { -readonly [K in keyof SpansEvent]: SpansEvent[K] } = { traceId, spans: [...update.spans.values()] };
+      if (update.queued.size > 0) event.queued = [...update.queued.values()];
+      if (update.dequeued.size > 0) event.dequeued = [...update.dequeued];
+      if (event.spans.length > 0 || event.queued !== undefined || event.dequeued !== undefined) pages.to(roomOf(traceId)).emit('spans', event);
     }
-    pendingSpans.clear();
+    pending.clear();
+  };
+
+  const pendingOf = (traceId: string): PendingUpdate => {
+    let update = pending.get(traceId);
+    if (update === undefined) {
+      update = { spans: new Map(), queued: new Map(), dequeued: new Set() };
+      pending.set(traceId, update);
+    }
+    return update;
+  };
+
+  const scheduleSpans = (): void => {
+    if (spansTimer === undefined && pending.size > 0) {
+      spansTimer = setTimeout(flushSpans, Math.max(0, lastSpansEmit + options.spansIntervalMs - Date.now()));
+    }
+  };
+
+  const noteQueued = (call: QueuedCall): void => {
+    if (hasWatchers(pages, call.traceId)) pendingOf(call.traceId).queued.set(call.queueId, call);
+  };
+
+  const noteDequeued = (traceId: string, queueId: string): void => {
+    if (!hasWatchers(pages, traceId)) return;
+    const update = pendingOf(traceId);
+    // Announced and withdrawn between two events: the pages never hear of it.
+    if (!update.queued.delete(queueId)) update.dequeued.add(queueId);
   };
 
   const onChange = (change: TraceStoreChange): void => {
     for (const traceId of change.evicted) {
       changedTraces.delete(traceId);
       evictedTraces.add(traceId);
-      pendingSpans.delete(traceId);
+      pending.delete(traceId);
     }
     for (const { traceId, added, updated } of change.traces) {
       changedTraces.add(traceId);
       evictedTraces.delete(traceId);
       if (!hasWatchers(pages, traceId)) continue;
-      let spans = pendingSpans.get(traceId);
-      if (spans === undefined) {
-        spans = new Map();
-        pendingSpans.set(traceId, spans);
-      }
+      const spans = pendingOf(traceId).spans;
       for (const span of added) spans.set(spanVersionKey(span), span);
       for (const span of updated) spans.set(spanVersionKey(span), span);
     }
     if (tracesTimer === undefined && (changedTraces.size > 0 || evictedTraces.size > 0)) {
       tracesTimer = setTimeout(flushTraces, Math.max(0, lastTracesEmit + options.tracesIntervalMs - Date.now()));
     }
-    if (spansTimer === undefined && pendingSpans.size > 0) {
-      spansTimer = setTimeout(flushSpans, Math.max(0, lastSpansEmit + options.spansIntervalMs - Date.now()));
-    }
+    scheduleSpans();
   };
   const stopListening = store.onChange(onChange);
 
@@ -126,7 +165,23 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
       }
       void socket.join(roomOf(traceId));
       const spans = store.getSpans(traceId);
-      reply({ traceId, found: spans !== undefined, spans: spans ?? [] });
+      const queued = queuedCalls.forTrace(traceId);
+      const answer: { -readonly [K in keyof WatchedTrace]: WatchedTrace[K] } = { traceId, found: spans !== undefined, spans: spans ?? [] };
+      if (queued.length > 0) answer.queued = queued;
+      const { firstRows, watchId } = firstRowsOf(payload);
+      if (spans === undefined || firstRows === undefined || spans.length <= firstRows) {
+        reply(answer);
+        return;
+      }
+      // A large trace: its first screen now, its spans right after, in compact form (see WatchRequest.firstRows).
+      const firstScreen = layoutFirstRows(spans, firstRows, { nowMs: Date.now() });
+      answer.spans = [];
+      answer.spansFollow = firstScreen === undefined ? { spanCount: spans.length } : { spanCount: spans.length, firstScreen };
+      reply(answer);
+      setImmediate(() => {
+        if (!socket.connected || !socket.rooms.has(roomOf(traceId))) return;
+        socket.emit('trace-spans', { traceId, watchId, spanCount: spans.length, columns: Buffer.from(JSON.stringify(encodeSpanColumns(spans))) });
+      });
     });
     socket.on('unwatch', (payload: unknown) => {
       const traceId = traceIdOf(payload);
@@ -155,6 +210,55 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
       }
       reply({ accepted: added.added + added.updated + added.unchanged, rejected: result.rejected.length + added.dropped });
     });
+    socket.on('live-batch', (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (answer: LiveBatchAck) => void) : () => {};
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+        reply({ error: { code: 'invalid_request', message: 'live-batch: expected an object { spans?, queued?, dequeued? }' } });
+        return;
+      }
+      const batch = payload as { spans?: unknown; queued?: unknown; dequeued?: unknown };
+      let spans: ReturnType<typeof otlpToSpans> | undefined;
+      try {
+        if (batch.spans !== undefined) spans = otlpToSpans(batch.spans);
+      } catch (error) {
+        // The whole batch or nothing: a wait withdrawn without the spans that replace it would flicker.
+        reply({ error: { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) } });
+        return;
+      }
+      const dequeued = readDequeuedCalls(batch.dequeued);
+      const queued = readQueuedCalls(batch.queued);
+      let added: ReturnType<TraceStore['add']> | undefined;
+      try {
+        added = spans === undefined ? undefined : store.add(spans.spans);
+      } catch (error) {
+        // As for span-starts: the whole batch is refused (its waits stay as they were), and the server stays up.
+        reply({ error: { code: 'store_failed', message: error instanceof Error ? error.message : String(error) } });
+        return;
+      }
+      let dequeuedCount = 0;
+      for (const { traceId, queueId } of dequeued.records) {
+        if (!queuedCalls.remove(traceId, queueId, socket.id)) continue;
+        dequeuedCount += 1;
+        noteDequeued(traceId, queueId);
+      }
+      let queuedCount = 0;
+      for (const call of queued.records) {
+        if (!queuedCalls.add(socket.id, call)) continue;
+        queuedCount += 1;
+        noteQueued(call);
+      }
+      scheduleSpans();
+      reply({
+        accepted: added === undefined ? 0 : added.added + added.updated + added.unchanged,
+        rejected: (spans?.rejected.length ?? 0) + (added?.dropped ?? 0) + queued.rejected + dequeued.rejected + (queued.records.length - queuedCount),
+        queued: queuedCount,
+        dequeued: dequeuedCount,
+      });
+    });
+    socket.on('disconnect', () => {
+      for (const { traceId, queueId } of queuedCalls.removeOwner(socket.id)) noteDequeued(traceId, queueId);
+      scheduleSpans();
+    });
   };
   runners.on('connection', onRunnerConnection);
 
@@ -175,6 +279,17 @@ function roomOf(traceId: string): string {
 
 function hasWatchers(pages: PagesNamespace, traceId: string): boolean {
   return (pages.adapter.rooms.get(roomOf(traceId))?.size ?? 0) > 0;
+}
+
+/** Most rows a page may ask to be drawn first. */
+const MAX_FIRST_ROWS = 1_000;
+
+/** The `firstRows` and `watchId` of a watch request, when valid (invalid ones are ignored: the whole trace is sent). */
+function firstRowsOf(payload: unknown): { firstRows: number | undefined; watchId: number } {
+  const request = (typeof payload === 'object' && payload !== null ? payload : {}) as { firstRows?: unknown; watchId?: unknown };
+  const firstRows = Number.isInteger(request.firstRows) && (request.firstRows as number) >= 1 && (request.firstRows as number) <= MAX_FIRST_ROWS ? (request.firstRows as number) : undefined;
+  const watchId = Number.isSafeInteger(request.watchId) ? (request.watchId as number) : 0;
+  return { firstRows, watchId };
 }
 
 function traceIdOf(payload: unknown): string | undefined {
