@@ -28,6 +28,36 @@ describe('SignalFollowers', () => {
     expect(listeners(controller.signal)).toBe(0);
   });
 
+  it('.follow() - a follower that throws does not keep the others from being cancelled; its error is reported after', async () => {
+    const controller = new AbortController();
+    const told: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      SignalFollowers.follow(controller.signal, {
+        cancel: () => {
+          told.push(i);
+          if (i === 0) throw new Error('follower 0 broke');
+        },
+      });
+    }
+    const reported: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      reported.push(error);
+    };
+    const previous = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', onUncaught);
+    try {
+      controller.abort();
+      expect(told).toEqual([0, 1, 2]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const listener of previous) process.on('uncaughtException', listener);
+    }
+    expect(reported).toEqual([new Error('follower 0 broke')]);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
   it('.follow() - an abort cancels every follower still following, in order, and leaves no listener', () => {
     const controller = new AbortController();
     const told: number[] = [];

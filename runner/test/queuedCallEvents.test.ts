@@ -1,7 +1,7 @@
 // The engine's hook for live views of queued calls (issue 10 §4): a sampled call that waits at a gate
 // is announced with what its spans will be, and withdrawn exactly once when it leaves the queue:
 // granted, turned away or cancelled.
-import { GenAiAttributes } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes } from '@overlap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Semaphore, defineAgent, defineTool } from '../src/index.js';
@@ -68,6 +68,10 @@ describe('queuedCallEvents', () => {
     expect(first!.parentSpanId).toBe(root.spanContext().spanId);
     expect(msOf(first!.issuedAt)).toBe(msOf(call.startTime));
     expect(msOf(first!.queuedAt)).toBe(msOf(queue.startTime));
+    // The notice carries every attribute the call's span has from its start, its gates among them.
+    expect(first!.attributes[OverlapAttributes.GATE]).toEqual(['pool']);
+    expect(first!.attributes[GenAiAttributes.TOOL_TYPE]).toBe('function');
+    for (const [key, value] of Object.entries(first!.attributes)) expect(call.attributes[key], key).toEqual(value);
   });
 
   it('dequeued - withdraws a queued call that is cancelled, once', async () => {

@@ -86,6 +86,17 @@ describe('readQueuedCalls', () => {
     expect(reading.records[0]!.attributes).toEqual({ kept: 'yes', list: ['a'] });
   });
 
+  it('readQueuedCalls() - normalises times as spans are, refuses times past 64 bits, and keeps a __proto__ attribute as a plain key', () => {
+    const good = waiting('r-5', 1);
+    const padded = readQueuedCalls([{ ...good, issuedAtUnixNano: `000${good.issuedAtUnixNano}` }]);
+    expect(padded.records[0]!.issuedAtUnixNano).toBe(good.issuedAtUnixNano);
+    expect(readQueuedCalls([{ ...good, queuedAtUnixNano: '99999999999999999999' }]).rejected).toBe(1);
+    const hostile = JSON.parse(`{"__proto__": ["polluted"], "kept": "yes"}`) as Record<string, unknown>;
+    const attributes = readQueuedCalls([{ ...good, attributes: hostile }]).records[0]!.attributes;
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    expect(Object.keys(attributes).sort()).toEqual(['__proto__', 'kept']);
+  });
+
   it('readDequeuedCalls() - reads trace and queue ids', () => {
     expect(readDequeuedCalls([{ traceId: TRACE_ID, queueId: 'r-1' }, { traceId: TRACE_ID }]).records).toEqual([{ traceId: TRACE_ID, queueId: 'r-1' }]);
   });

@@ -179,7 +179,7 @@ describe('live channel', () => {
     expect(running.server.queuedCalls.forTrace(traceId)).toEqual([]);
   });
 
-  it('/runners live-batch - a call queued and dequeued between two events never reaches the pages', async () => {
+  it('/runners live-batch - a call queued and dequeued between two events is never announced to the pages, only withdrawn', async () => {
     const slow = await startServer({ spansIntervalMs: 1000 });
     try {
       const traceId = newTraceId();
@@ -199,21 +199,47 @@ describe('live channel', () => {
       await emitWithAck(runner, 'live-batch', { dequeued: [{ traceId, queueId: 'r4-1' }] });
       const second = nextEvent<SpansEvent>(page, 'spans', (event) => event.spans.some((s) => s.spanId === root.spanId && s.endTimeUnixNano !== undefined));
       await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([{ ...root, endTimeUnixNano: msNanos(2000) }]) });
-      expect(await second).toEqual({ traceId, spans: [{ ...root, endTimeUnixNano: msNanos(2000) }] });
-      expect(events.every((event) => event.queued === undefined && event.dequeued === undefined)).toBe(true);
+      expect(await second).toEqual({ traceId, spans: [{ ...root, endTimeUnixNano: msNanos(2000) }], dequeued: ['r4-1'] });
+      expect(events.every((event) => event.queued === undefined)).toBe(true);
     } finally {
       await slow.close();
     }
   });
 
-  it('/runners live-batch - refuses bad records one by one, and a bad OTLP request as a whole', async () => {
+  it('/runners live-batch - a page that starts watching between a call\'s announcement and its withdrawal hears of both', async () => {
+    const slow = await startServer({ spansIntervalMs: 1000 });
+    try {
+      const traceId = newTraceId();
+      const root = spanRecord({ traceId, name: 'invoke_agent burst', startTimeUnixNano: msNanos(1000), endTimeUnixNano: undefined });
+      const runner = connect(`${slow.url}runners`, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const first = connect(slow.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const late = connect(slow.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      sockets.push(runner, first, late);
+      await Promise.all([connected(runner), connected(first), connected(late)]);
+      await emitWithAck(first, 'watch', { traceId });
+      const started = nextEvent<SpansEvent>(first, 'spans', () => true);
+      await emitWithAck(runner, 'live-batch', { spans: spansToOtlp([inFlight(root)]) });
+      await started;
+      // Within the next second: announced, then a second page watches (and is told of it), then withdrawn.
+      await emitWithAck(runner, 'live-batch', { queued: [queuedCall(traceId, root.spanId, 'r5-1')] });
+      expect(await emitWithAck<WatchAck>(late, 'watch', { traceId })).toMatchObject({ queued: [{ queueId: 'r5-1' }] });
+      const withdrawn = nextEvent<SpansEvent>(late, 'spans', (event) => event.dequeued !== undefined);
+      await emitWithAck(runner, 'live-batch', { dequeued: [{ traceId, queueId: 'r5-1' }] });
+      expect(await withdrawn).toMatchObject({ traceId, dequeued: ['r5-1'] });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('/runners live-batch - refuses bad records one by one, and a bad OTLP request as a whole (its waits still apply)', async () => {
     const traceId = newTraceId();
     const runner = open('runners');
     await connected(runner);
     const ack = await emitWithAck<LiveBatchAck>(runner, 'live-batch', { queued: [queuedCall(traceId, 'not-a-span-id', 'r3-1'), queuedCall(traceId, 'a000000000000001', 'r3-2')] });
     expect(ack).toEqual({ accepted: 0, rejected: 1, queued: 1, dequeued: 0 });
     expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: { resourceSpans: 'nope' }, dequeued: [{ traceId, queueId: 'r3-2' }] })).toMatchObject({ error: { code: 'invalid_request' } });
-    expect(running.server.queuedCalls.forTrace(traceId).map((c) => c.queueId)).toEqual(['r3-2']);
+    // The runner never sends a withdrawal twice: it is applied though the spans beside it were refused.
+    expect(running.server.queuedCalls.forTrace(traceId)).toEqual([]);
     expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', 'nope')).toMatchObject({ error: { code: 'invalid_request' } });
   });
 

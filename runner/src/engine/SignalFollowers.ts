@@ -103,7 +103,14 @@ export class SignalFollowers {
       if (follower === undefined) continue;
       node.follower = undefined;
       this.#count -= 1;
-      follower.cancel(reason);
+      // One follower that throws must not keep the others from being cancelled (as with one listener each).
+      try {
+        follower.cancel(reason);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
     this.#head = undefined;
     this.#tail = undefined;

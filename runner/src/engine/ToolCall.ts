@@ -269,7 +269,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     const own = this.#span?.spanContext();
     const parent = trace.getSpanContext(this.#parentContext);
     if (parent === undefined || !isSpanContextValid(parent) || (parent.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    const attributes = { ...this.runtime.startAttributes, [GenAiAttributes.TOOL_CALL_ID]: this.callId };
+    const attributes = { ...this.runtime.callAttributes, [GenAiAttributes.TOOL_CALL_ID]: this.callId };
     this.#announcedWait = nextQueueId();
     queuedCallEvents.queued.emit({
       queueId: this.#announcedWait,

@@ -26,6 +26,8 @@ export class ToolRuntime {
    * halves their cost.
    */
   readonly spanAttributes: ReadonlyArray<readonly [string, AttributeValue]>;
+  /** Every attribute a call's span has from its start (`startAttributes` and `spanAttributes` together), for live notices. */
+  readonly callAttributes: Attributes;
   /** Per gate (same order as `gates`): its queue span's name and the attributes every such span has. */
   readonly queueSpans: ReadonlyArray<{ readonly name: string; readonly attributes: ReadonlyArray<readonly [string, AttributeValue]> }>;
 
@@ -51,6 +53,7 @@ export class ToolRuntime {
     if (gates.length > 0) later.push([OverlapAttributes.GATE, Object.freeze(gates.map((g) => g.name)) as string[]]);
     this.startAttributes = Object.freeze(start);
     this.spanAttributes = Object.freeze(later);
+    this.callAttributes = Object.freeze({ ...start, ...Object.fromEntries(later) });
     this.queueSpans = Object.freeze(
       gates.map((gate) => ({
         name: SpanNames.queue(gate.name),

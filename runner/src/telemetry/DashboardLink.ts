@@ -1,6 +1,6 @@
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Context } from '@opentelemetry/api';
-import { RUNNERS_NAMESPACE, readAgentDescriptors, resolveAgentParams, spansToOtlp } from '@overlap/shared';
+import { MAX_QUEUED_CALLS_PER_BATCH, RUNNERS_NAMESPACE, readAgentDescriptors, resolveAgentParams, spansToOtlp } from '@overlap/shared';
 import type {
   AgentDescriptor,
   AgentParameter,
@@ -15,15 +15,16 @@ import type {
 import { io, type Socket } from 'socket.io-client';
 import { queuedCallEvents, type DequeuedCallNotice, type QueuedCallNotice } from '../engine/queuedCallEvents.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { DEFAULT_SERVICE_NAME } from './defaultServiceName.js';
 import { hrTimeToNanos, readableSpanToRecord } from './readableSpanToRecord.js';
-
-/** The `service.name` of queued calls when the link is not told its process's. */
-const DEFAULT_LIVE_SERVICE_NAME = 'overlap-app';
 
 /** Most spans (starts and ends) waiting to be sent; past it the oldest are dropped (and counted). */
 const MAX_PENDING_SPANS = 2_000;
-/** Most queued calls announced and not yet dequeued; calls queued past it are not shown live (and counted). */
-const MAX_ANNOUNCED_WAITS = 10_000;
+/**
+ * Most queued calls announced and not yet dequeued; calls queued past it are not shown live (and
+ * counted). No more than the server takes in one batch, so a batch that carries them all is never cut.
+ */
+const MAX_ANNOUNCED_WAITS = MAX_QUEUED_CALLS_PER_BATCH;
 /**
  * Least time between two batches. A batch goes out as soon as the event loop is free when the last one
  * left longer ago than this, so a lone span end reaches the dashboard at once; under load, spans wait at
@@ -106,7 +107,7 @@ export class DashboardLink implements SpanProcessor {
     token: string | undefined,
     readonly warn: (message: string, kind: string) => void,
     /** The `service.name` of this process's spans, for its queued calls. */
-    readonly serviceName: string = DEFAULT_LIVE_SERVICE_NAME,
+    readonly serviceName: string = DEFAULT_SERVICE_NAME,
   ) {
     this.socket = io(new URL(RUNNERS_NAMESPACE, url).href, {
       auth: token === undefined ? {} : { token },

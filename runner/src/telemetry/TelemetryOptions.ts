@@ -37,7 +37,7 @@ export interface TelemetryOptions {
    */
   serviceName?: string;
   /**
-   * The Overlap dashboard to send traces to (over OTLP/HTTP), and span starts (over its live channel).
+   * The Overlap dashboard to send traces to (over OTLP/HTTP), and span starts and ends and queued calls (over its live channel).
    * @defaultValue the `OVERLAP_DASHBOARD_URL` environment variable, else none
    */
   dashboard?: string | DashboardTarget;

@@ -1,7 +1,7 @@
 /**
  * `@overlap/runner/telemetry`: OpenTelemetry set-up for processes that run agents: OTLP export to the
  * Overlap dashboard, Jaeger or any collector (also from the standard `OTEL_*` variables), and span starts
- * on the dashboard's live channel. Needs `@opentelemetry/sdk-node`, `@opentelemetry/sdk-trace`,
+ * and ends and queued calls on the dashboard's live channel. Needs `@opentelemetry/sdk-node`, `@opentelemetry/sdk-trace`,
  * `@opentelemetry/resources`, the OTLP trace exporters and `socket.io-client` installed.
  *
  * @packageDocumentation

@@ -11,6 +11,7 @@ import { DashboardLink, type LiveCounts } from './DashboardLink.js';
 import { environmentExporters } from './environmentExporters.js';
 import { RateLimitedWarnings } from './RateLimitedWarnings.js';
 import type { DashboardTarget, OtlpTarget, TelemetryOptions } from './TelemetryOptions.js';
+import { DEFAULT_SERVICE_NAME } from './defaultServiceName.js';
 
 /** What {@link startTelemetry} has delivered and lost so far. */
 export interface TelemetryStats {
@@ -39,8 +40,7 @@ export interface TelemetryHandle {
   shutdown(): Promise<void>;
 }
 
-/** Default `service.name`. */
-export const DEFAULT_SERVICE_NAME = 'overlap-app';
+export { DEFAULT_SERVICE_NAME };
 /** How long a flush on exit may take before the process exits anyway. */
 const EXIT_FLUSH_TIMEOUT_MS = 3_000;
 

@@ -1,4 +1,6 @@
 import { describeValue } from '../describeValue.js';
+import { setOwn } from '../otlp/otlpAttributes.js';
+import { parseUnixNano } from '../otlp/otlpTimes.js';
 import type { Attributes, AttributeValue } from '../model.js';
 import { SPAN_ID_PATTERN, TRACE_ID_PATTERN } from '../traceIds.js';
 
@@ -149,8 +151,10 @@ function id(value: unknown, path: string, pattern: RegExp, expected: string): st
 }
 
 function nanos(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) fail(path, 'nanoseconds since the epoch as a decimal string', value);
-  return value;
+  // Normalised (no leading zeros, within 64 bits), as the span-version rule compares them.
+  const parsed = typeof value === 'string' ? parseUnixNano(value) : undefined;
+  if (typeof parsed !== 'string') fail(path, 'nanoseconds since the epoch as a decimal string', value);
+  return parsed;
 }
 
 function count(value: unknown, path: string): number {
@@ -168,7 +172,7 @@ function attributes(value: unknown, path: string): Attributes {
     if (kept === MAX_ATTRIBUTES) break;
     const read = attributeValue(raw);
     if (read === undefined) continue;
-    out[key] = read;
+    setOwn(out, key, read);
     kept += 1;
   }
   return out;

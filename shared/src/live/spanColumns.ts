@@ -1,3 +1,4 @@
+import { setOwn } from '../otlp/otlpAttributes.js';
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanKindName, SpanRecord, StatusCodeName } from '../model.js';
 
 /**
@@ -120,8 +121,7 @@ export function decodeSpanColumns(value: unknown): SpanRecord[] {
       const key = strings[encoded[i] as number]!;
       const raw = encoded[i + 1];
       const attribute = (typeof raw === 'number' ? strings[raw] : (raw as [AttributeValue])[0]) as AttributeValue;
-      if (key === '__proto__') Object.defineProperty(out, key, { value: attribute, enumerable: true, writable: true, configurable: true });
-      else out[key] = attribute;
+      setOwn(out, key, attribute);
     }
     return out;
   };

@@ -1,5 +1,5 @@
 import { encodeSpanColumns, layoutFirstRows, otlpToSpans, readDequeuedCalls, readQueuedCalls, readTraceId, spanVersionKey } from '@overlap/shared';
-import type { Disposer, LiveBatchAck, QueuedCall, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
+import type { ApiErrorBody, Disposer, LiveBatchAck, QueuedCall, SpanRecord, SpanStartsAck, SpansEvent, TraceSummary, TracesEvent, WatchAck, WatchedTrace } from '@overlap/shared';
 import type { TraceStore, TraceStoreChange } from '../store/TraceStore.js';
 import { QueuedCallRegistry } from './QueuedCallRegistry.js';
 import { runnersNamespace } from './DashboardIo.js';
@@ -65,6 +65,8 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
   let lastTracesEmit = Number.NEGATIVE_INFINITY;
   let lastSpansEmit = Number.NEGATIVE_INFINITY;
   let awaitingRefresh = new Set<string>();
+  /** Set when the channel is detached: sockets closing afterwards start no timer. */
+  let detached = false;
 
   const flushTraces = (): void => {
     tracesTimer = undefined;
@@ -117,20 +119,22 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
   };
 
   const scheduleSpans = (): void => {
-    if (spansTimer === undefined && pending.size > 0) {
+    if (!detached && spansTimer === undefined && pending.size > 0) {
       spansTimer = setTimeout(flushSpans, Math.max(0, lastSpansEmit + options.spansIntervalMs - Date.now()));
     }
   };
 
   const noteQueued = (call: QueuedCall): void => {
-    if (hasWatchers(pages, call.traceId)) pendingOf(call.traceId).queued.set(call.queueId, call);
+    if (!detached && hasWatchers(pages, call.traceId)) pendingOf(call.traceId).queued.set(call.queueId, call);
   };
 
   const noteDequeued = (traceId: string, queueId: string): void => {
-    if (!hasWatchers(pages, traceId)) return;
+    if (detached || !hasWatchers(pages, traceId)) return;
     const update = pendingOf(traceId);
-    // Announced and withdrawn between two events: the pages never hear of it.
-    if (!update.queued.delete(queueId)) update.dequeued.add(queueId);
+    // Announced and withdrawn between two events: the announcement is not sent, but the withdrawal is,
+    // since a page that started watching meanwhile got the call in its watch answer.
+    update.queued.delete(queueId);
+    update.dequeued.add(queueId);
   };
 
   const onChange = (change: TraceStoreChange): void => {
@@ -217,23 +221,23 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
         return;
       }
       const batch = payload as { spans?: unknown; queued?: unknown; dequeued?: unknown };
+      // Waits are applied even when the spans are refused: the runner never sends them again, so a
+      // withdrawal dropped here would leave its call drawn as queued until the runner left.
+      let failure: ApiErrorBody | undefined;
       let spans: ReturnType<typeof otlpToSpans> | undefined;
       try {
         if (batch.spans !== undefined) spans = otlpToSpans(batch.spans);
       } catch (error) {
-        // The whole batch or nothing: a wait withdrawn without the spans that replace it would flicker.
-        reply({ error: { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) } });
-        return;
+        failure = { error: { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) } };
       }
       const dequeued = readDequeuedCalls(batch.dequeued);
       const queued = readQueuedCalls(batch.queued);
       let added: ReturnType<TraceStore['add']> | undefined;
       try {
-        added = spans === undefined ? undefined : store.add(spans.spans);
+        if (spans !== undefined) added = store.add(spans.spans);
       } catch (error) {
-        // As for span-starts: the whole batch is refused (its waits stay as they were), and the server stays up.
-        reply({ error: { code: 'store_failed', message: error instanceof Error ? error.message : String(error) } });
-        return;
+        // As for span-starts: the store could not take them (a full disk, say); the server stays up.
+        failure = { error: { code: 'store_failed', message: error instanceof Error ? error.message : String(error) } };
       }
       let dequeuedCount = 0;
       for (const { traceId, queueId } of dequeued.records) {
@@ -248,6 +252,10 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
         noteQueued(call);
       }
       scheduleSpans();
+      if (failure !== undefined) {
+        reply(failure);
+        return;
+      }
       reply({
         accepted: added === undefined ? 0 : added.added + added.updated + added.unchanged,
         rejected: (spans?.rejected.length ?? 0) + (added?.dropped ?? 0) + queued.rejected + dequeued.rejected + (queued.records.length - queuedCount),
@@ -263,6 +271,8 @@ export function attachLiveChannel(io: DashboardIo, store: TraceStore, options: L
   runners.on('connection', onRunnerConnection);
 
   return () => {
+    detached = true;
+    pending.clear();
     stopListening();
     pages.off('connection', onPageConnection);
     runners.off('connection', onRunnerConnection);
