@@ -89,7 +89,10 @@ describe('live channel', () => {
     expect(ack).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
-  it('/runners span-starts - answers a store that cannot take the spans with an error, and the server stays up', async () => {
+  it.each([
+    { event: 'span-starts', send: (spans: SpanRecord[]) => spansToOtlp(spans), ok: { accepted: 1, rejected: 0 } },
+    { event: 'live-batch', send: (spans: SpanRecord[]) => ({ spans: spansToOtlp(spans) }), ok: { accepted: 1, rejected: 0, queued: 0, dequeued: 0 } },
+  ] as const)('/runners $event - answers a store that cannot take the spans with an error, and the server stays up', async ({ event, send, ok }) => {
     const runner = open('runners');
     await connected(runner);
     const store = running.server.store;
@@ -98,31 +101,12 @@ describe('live channel', () => {
       throw new Error('database or disk is full');
     };
     try {
-      const ack = await emitWithAck<SpanStartsAck>(runner, 'span-starts', spansToOtlp([inFlight(spanRecord({ traceId: newTraceId() }))]));
+      const ack = await emitWithAck(runner, event, send([inFlight(spanRecord({ traceId: newTraceId() }))]));
       expect(ack).toEqual({ error: { code: 'store_failed', message: 'database or disk is full' } });
     } finally {
       store.add = add;
     }
-    const later = spanRecord({ traceId: newTraceId() });
-    expect(await emitWithAck<SpanStartsAck>(runner, 'span-starts', spansToOtlp([inFlight(later)]))).toEqual({ accepted: 1, rejected: 0 });
-  });
-
-  it('/runners live-batch - answers a store that cannot take the spans with an error, and the server stays up', async () => {
-    const runner = open('runners');
-    await connected(runner);
-    const store = running.server.store;
-    const add = store.add.bind(store);
-    store.add = () => {
-      throw new Error('database or disk is full');
-    };
-    try {
-      const ack = await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([inFlight(spanRecord({ traceId: newTraceId() }))]) });
-      expect(ack).toEqual({ error: { code: 'store_failed', message: 'database or disk is full' } });
-    } finally {
-      store.add = add;
-    }
-    const later = spanRecord({ traceId: newTraceId() });
-    expect(await emitWithAck<LiveBatchAck>(runner, 'live-batch', { spans: spansToOtlp([inFlight(later)]) })).toEqual({ accepted: 1, rejected: 0, queued: 0, dequeued: 0 });
+    expect(await emitWithAck(runner, event, send([inFlight(spanRecord({ traceId: newTraceId() }))]))).toEqual(ok);
   });
 
   it('/runners live-batch - stores span starts and ends; an OTLP copy of an ended span changes nothing', async () => {
