@@ -1,0 +1,306 @@
+import { UNKNOWN_SERVICE_NAME } from '@overlap/shared';
+import type {
+  AttributeValue,
+  Attributes,
+  ResourceRecord,
+  ScopeRecord,
+  SpanEventRecord,
+  SpanKindName,
+  SpanLinkRecord,
+  SpanRecord,
+  StatusCodeName,
+} from '@overlap/shared';
+import { internString } from './internString.js';
+
+/** What protobufjs gives for a decoded message: its set fields as own properties. */
+type Decoded = Record<string, unknown>;
+
+/** Deepest attribute nesting this fast path reads; deeper values go the general way (which refuses past 64). */
+const MAX_FAST_DEPTH = 8;
+
+const KIND_NAMES: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUS_NAMES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
+
+/** Thrown inside the fast path to hand the request to the general one. */
+const FALL_BACK = Symbol('fall back');
+
+/**
+ * The span records of a decoded protobuf `ExportTraceServiceRequest` (as protobufjs decodes it with the
+ * schema of `otlpProtoSchema.ts`), built straight from the decoded message: exactly what
+ * `otlpToSpans(decodeOtlpProtobufRequest(...))` gives, without the OTLP/JSON objects in between and their
+ * validation by `otlpToSpans`, which cost more than the decoding.
+ *
+ * It takes the common case only: every span valid (ids of the right length, not zero; a start time),
+ * attribute values nested at most 8 deep. For any other request it returns `undefined`, and the caller
+ * goes the general way, which rejects spans one by one with their reasons.
+ *
+ * Repeated strings (span and event names, attribute string values, ids repeated within a request) are
+ * shared, so a store holding many spans holds each such string once (see {@link internString}).
+ *
+ * @example
+ * ```ts
+ * const spans = protobufToSpans(message) ?? otlpToSpans(toOtlpJson(message)).spans;
+ * ```
+ */
+export function protobufToSpans(message: Decoded): SpanRecord[] | undefined {
+  const spans: SpanRecord[] = [];
+  try {
+    const ids = new IdStrings();
+    for (const resourceSpans of list(message.resourceSpans)) {
+      const resource = readResource(resourceSpans);
+      for (const scopeSpans of list(resourceSpans.scopeSpans)) {
+        const scope = readScope(scopeSpans);
+        for (const span of list(scopeSpans.spans)) spans.push(readSpan(span, resource, scope, ids));
+      }
+    }
+  } catch (error) {
+    if (error === FALL_BACK) return undefined;
+    throw error;
+  }
+  return spans;
+}
+
+function readSpan(m: Decoded, resource: ResourceRecord, scope: ScopeRecord, ids: IdStrings): SpanRecord {
+  const traceId = ids.traceId(m.traceId);
+  const spanId = ids.spanId(m.spanId);
+  let parentSpanId: string | undefined;
+  if (has(m, 'parentSpanId')) {
+    const bytes = m.parentSpanId as Uint8Array;
+    if (bytes.length !== 8) throw FALL_BACK;
+    if (!isZero(bytes)) parentSpanId = ids.parentSpanId(bytes);
+  }
+  if (!has(m, 'startTimeUnixNano')) throw FALL_BACK;
+  const startTimeUnixNano = decimal(m.startTimeUnixNano);
+  const endTimeUnixNano = has(m, 'endTimeUnixNano') ? decimal(m.endTimeUnixNano) : undefined;
+  const attributes = readKeyValues(m.attributes, 0);
+  const events: SpanEventRecord[] = [];
+  let droppedEvents = 0;
+  for (const event of list(m.events)) {
+    const record = readEvent(event);
+    if (record === undefined) droppedEvents++;
+    else events.push(record);
+  }
+  const links: SpanLinkRecord[] = [];
+  let droppedLinks = 0;
+  for (const link of list(m.links)) {
+    const record = readLink(link);
+    if (record === undefined) droppedLinks++;
+    else links.push(record);
+  }
+  const name = has(m, 'name') ? internString(m.name as string) : '';
+  const kind = (has(m, 'kind') ? KIND_NAMES[m.kind as number] : undefined) ?? 'unspecified';
+  const status = readStatus(m);
+  // One literal per shape, keys in the order `otlpToSpans` writes them, so each record is laid out once.
+  let record: SpanRecord;
+  if (parentSpanId !== undefined) {
+    record =
+      endTimeUnixNano !== undefined
+        ? { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope, parentSpanId, endTimeUnixNano }
+        : { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope, parentSpanId };
+  } else {
+    record =
+      endTimeUnixNano !== undefined
+        ? { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope, endTimeUnixNano }
+        : { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope };
+  }
+  if (has(m, 'traceState')) record.traceState = m.traceState as string;
+  if (has(m, 'flags')) record.flags = m.flags as number;
+  const droppedAttributesCount = has(m, 'droppedAttributesCount') ? (m.droppedAttributesCount as number) : 0;
+  if (droppedAttributesCount > 0) record.droppedAttributesCount = droppedAttributesCount;
+  const droppedEventsCount = (has(m, 'droppedEventsCount') ? (m.droppedEventsCount as number) : 0) + droppedEvents;
+  if (droppedEventsCount > 0) record.droppedEventsCount = droppedEventsCount;
+  const droppedLinksCount = (has(m, 'droppedLinksCount') ? (m.droppedLinksCount as number) : 0) + droppedLinks;
+  if (droppedLinksCount > 0) record.droppedLinksCount = droppedLinksCount;
+  return record;
+}
+
+function readEvent(m: Decoded): SpanEventRecord | undefined {
+  // An event without a time (zero or absent: protobuf cannot tell them apart) is dropped and counted.
+  if (!has(m, 'timeUnixNano')) return undefined;
+  const timeUnixNano = decimal(m.timeUnixNano);
+  const name = has(m, 'name') ? internString(m.name as string) : '';
+  const record: SpanEventRecord = { name, timeUnixNano, attributes: readKeyValues(m.attributes, 0) };
+  if (has(m, 'droppedAttributesCount') && (m.droppedAttributesCount as number) > 0) record.droppedAttributesCount = m.droppedAttributesCount as number;
+  return record;
+}
+
+function readLink(m: Decoded): SpanLinkRecord | undefined {
+  const traceId = has(m, 'traceId') ? (m.traceId as Uint8Array) : undefined;
+  const spanId = has(m, 'spanId') ? (m.spanId as Uint8Array) : undefined;
+  if (traceId === undefined || spanId === undefined || traceId.length !== 16 || spanId.length !== 8 || isZero(traceId) || isZero(spanId)) return undefined;
+  const record: SpanLinkRecord = { traceId: hex(traceId), spanId: hex(spanId), attributes: readKeyValues(m.attributes, 0) };
+  if (has(m, 'traceState')) record.traceState = m.traceState as string;
+  if (has(m, 'droppedAttributesCount') && (m.droppedAttributesCount as number) > 0) record.droppedAttributesCount = m.droppedAttributesCount as number;
+  if (has(m, 'flags')) record.flags = m.flags as number;
+  return record;
+}
+
+function readStatus(m: Decoded): SpanRecord['status'] {
+  if (!has(m, 'status')) return { code: 'unset' };
+  const status = m.status as Decoded;
+  const code = (has(status, 'code') ? STATUS_NAMES[status.code as number] : undefined) ?? 'unset';
+  return has(status, 'message') ? { code, message: status.message as string } : { code };
+}
+
+function readResource(resourceSpans: Decoded): ResourceRecord {
+  const resource = has(resourceSpans, 'resource') ? (resourceSpans.resource as Decoded) : undefined;
+  const attributes = resource === undefined ? {} : readKeyValues(resource.attributes, 0);
+  const serviceName = attributes['service.name'];
+  const record: ResourceRecord = { serviceName: typeof serviceName === 'string' && serviceName !== '' ? serviceName : UNKNOWN_SERVICE_NAME, attributes };
+  if (resource !== undefined && has(resource, 'droppedAttributesCount') && (resource.droppedAttributesCount as number) > 0) {
+    record.droppedAttributesCount = resource.droppedAttributesCount as number;
+  }
+  if (has(resourceSpans, 'schemaUrl')) record.schemaUrl = resourceSpans.schemaUrl as string;
+  return record;
+}
+
+function readScope(scopeSpans: Decoded): ScopeRecord {
+  const scope = has(scopeSpans, 'scope') ? (scopeSpans.scope as Decoded) : undefined;
+  const record: ScopeRecord = { name: scope !== undefined && has(scope, 'name') ? (scope.name as string) : '' };
+  if (scope !== undefined) {
+    if (has(scope, 'version')) record.version = scope.version as string;
+    const attributes = readKeyValues(scope.attributes, 0);
+    if (Object.keys(attributes).length > 0) record.attributes = attributes;
+    if (has(scope, 'droppedAttributesCount') && (scope.droppedAttributesCount as number) > 0) record.droppedAttributesCount = scope.droppedAttributesCount as number;
+  }
+  if (has(scopeSpans, 'schemaUrl')) record.schemaUrl = scopeSpans.schemaUrl as string;
+  return record;
+}
+
+function readKeyValues(value: unknown, depth: number): Attributes {
+  const attributes: Attributes = {};
+  for (const kv of list(value)) {
+    const key = has(kv, 'key') ? (kv.key as string) : '';
+    const read = has(kv, 'value') ? readAnyValue(kv.value as Decoded, depth) : null;
+    // As `setOwn`: a key such as `__proto__` is data, not the prototype.
+    if (key === '__proto__') Object.defineProperty(attributes, key, { value: read, enumerable: true, writable: true, configurable: true });
+    else attributes[key] = read;
+  }
+  return attributes;
+}
+
+/** An AnyValue as `fromOtlpAnyValue(toOtlpAnyValue(...))` reads it: the first field set, in the oneof's order. */
+function readAnyValue(m: Decoded, depth: number): AttributeValue {
+  if (depth > MAX_FAST_DEPTH) throw FALL_BACK;
+  if (has(m, 'stringValue')) return internString(m.stringValue as string);
+  if (has(m, 'boolValue')) return m.boolValue as boolean;
+  if (has(m, 'intValue')) return intValue(m.intValue);
+  if (has(m, 'doubleValue')) return m.doubleValue as number;
+  if (has(m, 'arrayValue')) return list((m.arrayValue as Decoded).values).map((item) => readAnyValue(item, depth + 1));
+  if (has(m, 'kvlistValue')) return readKeyValues((m.kvlistValue as Decoded).values, depth + 1);
+  if (has(m, 'bytesValue')) {
+    const bytes = m.bytesValue as Uint8Array;
+    return { bytesBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  }
+  return null;
+}
+
+/** An int64 (a protobufjs Long, or a number without long.js) as a number, rounded as `Number(decimal)` rounds. */
+function intValue(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const { low, high } = value as { low: number; high: number };
+  if (high === 0 && low >= 0) return low;
+  if (high === -1 && low < 0) return low;
+  return Number(BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)));
+}
+
+/**
+ * Hex strings of the ids of one request. A trace's spans usually come together and share a parent, so
+ * the id read last is compared with the bytes before a new string is made: the spans of one trace share
+ * one trace id string, and siblings one parent id string.
+ */
+class IdStrings {
+  private lastTraceBytes: Uint8Array | undefined;
+  private lastTrace = '';
+  private lastParentBytes: Uint8Array | undefined;
+  private lastParent = '';
+  /** The span ids read in this request, so a parent id names the parent's own string. */
+  private readonly spanIds = new Map<string, string>();
+
+  traceId(value: unknown): string {
+    if (!(value instanceof Uint8Array) || value.length !== 16 || isZero(value)) throw FALL_BACK;
+    if (this.lastTraceBytes === undefined || !sameBytes(value, this.lastTraceBytes)) {
+      this.lastTraceBytes = value;
+      this.lastTrace = hex(value);
+    }
+    return this.lastTrace;
+  }
+
+  spanId(value: unknown): string {
+    if (!(value instanceof Uint8Array) || value.length !== 8 || isZero(value)) throw FALL_BACK;
+    const id = hex(value);
+    this.spanIds.set(id, id);
+    return id;
+  }
+
+  parentSpanId(value: Uint8Array): string {
+    if (this.lastParentBytes === undefined || !sameBytes(value, this.lastParentBytes)) {
+      this.lastParentBytes = value;
+      const id = hex(value);
+      this.lastParent = this.spanIds.get(id) ?? id;
+    }
+    return this.lastParent;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+function has(m: Decoded, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(m, key);
+}
+
+function list(value: unknown): Decoded[] {
+  return Array.isArray(value) ? (value as Decoded[]) : [];
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+function hex(value: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) out += HEX_BYTES[value[i] as number];
+  return out;
+}
+
+/**
+ * A fixed64 (a protobufjs Long, unsigned; or a plain number without long.js) as a decimal string,
+ * exactly. Above 2^53 it is split in three base-10^7 digits (the method of protobuf-es's `uInt64ToString`),
+ * which is several times faster than BigInt for the 19-digit nanosecond times every span carries.
+ */
+export function decimal(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const { low, high } = value as { low: number; high: number };
+  const lo = low >>> 0;
+  const hi = high >>> 0;
+  if (hi <= 0x1fffff) return String(hi * 4294967296 + lo);
+  // value = low24 + mid24 * 2^24 + high16 * 2^48, recombined in base 10^7.
+  const low24 = lo & 0xffffff;
+  const mid24 = ((lo >>> 24) | (hi << 8)) & 0xffffff;
+  const high16 = (hi >>> 16) & 0xffff;
+  let digitA = low24 + mid24 * 6777216 + high16 * 6710656;
+  let digitB = mid24 + high16 * 8147497;
+  let digitC = high16 * 2;
+  const base = 10000000;
+  if (digitA >= base) {
+    digitB += Math.floor(digitA / base);
+    digitA %= base;
+  }
+  if (digitB >= base) {
+    digitC += Math.floor(digitB / base);
+    digitB %= base;
+  }
+  return digitC > 0 ? `${digitC}${pad7(digitB)}${pad7(digitA)}` : `${digitB}${pad7(digitA)}`;
+}
+
+function pad7(n: number): string {
+  const s = String(n);
+  return s.length === 7 ? s : '0000000'.slice(s.length) + s;
+}
