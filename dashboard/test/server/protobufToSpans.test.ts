@@ -142,6 +142,29 @@ describe('protobufToSpans()', () => {
     expectSame(rejecting);
   });
 
+  it('protobufToSpans() - shares small repeated values frozen, and never confuses two values', () => {
+    const traceId = newTraceId();
+    const tricky: AttributeValue[][] = [['a', 'b'], ['a\u0000sb'], ['a\u0000s1:b'], [1, '1'], ['1', 1], [0], [-0], [true], ['true'], [null], ['null']];
+    const spans = tricky.map((gate, i) => spanRecord({ traceId, name: `s${i}`, attributes: { gate }, events: [{ name: 'e', timeUnixNano: '1', attributes: { attempt: gate[0]! } }] }));
+    const again = tricky.map((gate, i) => spanRecord({ traceId, name: `t${i}`, attributes: { gate }, events: [{ name: 'e', timeUnixNano: '1', attributes: { attempt: gate[0]! } }] }));
+    const body = protobufOf(spansToOtlp([...spans, ...again]));
+    expectSame(body);
+    const decoded = protobufToSpans(decodeOtlpProtobufMessage(body))!;
+    for (const [i, gate] of tricky.entries()) {
+      const first = decoded.find((span) => span.name === `s${i}`)!;
+      const second = decoded.find((span) => span.name === `t${i}`)!;
+      expect(first.attributes.gate).toStrictEqual(gate);
+      expect(Object.is((first.attributes.gate as AttributeValue[])[0], gate[0])).toBe(true);
+      expect(second.attributes.gate).toBe(first.attributes.gate);
+      expect(second.events[0]!.attributes).toBe(first.events[0]!.attributes);
+      expect(Object.isFrozen(first.attributes.gate)).toBe(true);
+      expect(() => (first.attributes.gate as AttributeValue[]).push('x')).toThrow(TypeError);
+    }
+    // Attribute objects are plain objects, as the general path makes them.
+    expect(Object.getPrototypeOf(decoded[0]!.attributes)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(decoded[0]!.events[0]!.attributes)).toBe(Object.prototype);
+  });
+
   it('decimal() - writes any unsigned 64-bit Long exactly', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (n) => {

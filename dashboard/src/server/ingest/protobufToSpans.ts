@@ -31,6 +31,18 @@ const NO_EVENTS = Object.freeze([]) as unknown as SpanEventRecord[];
 const NO_LINKS = Object.freeze([]) as unknown as SpanLinkRecord[];
 const STATUS_OF: Record<StatusCodeName, SpanRecord['status']> = { unset: { code: 'unset' }, ok: { code: 'ok' }, error: { code: 'error' } };
 
+/**
+ * Makers of plain attribute objects (their prototype is `Object.prototype`, as an object literal's:
+ * nothing tells them apart). Objects made by `new` are sized by V8 to the properties the first ones
+ * received ("slack tracking"), so a span's eight attributes sit inside the object; an object literal
+ * `{}` has room for four and keeps the rest in an extra array. One maker per use, since each is sized
+ * for the most properties its objects got (spans have several attributes, events one or two).
+ */
+function SpanAttributes(): void {}
+SpanAttributes.prototype = Object.prototype;
+function EventAttributes(): void {}
+EventAttributes.prototype = Object.prototype;
+
 /** Thrown inside the fast path to hand the request to the general one. */
 const FALL_BACK = Symbol('fall back');
 
@@ -82,7 +94,7 @@ function readSpan(m: Decoded, resource: ResourceRecord, scope: ScopeRecord, ids:
   if (!has(m, 'startTimeUnixNano')) throw FALL_BACK;
   const startTimeUnixNano = decimal(m.startTimeUnixNano);
   const endTimeUnixNano = has(m, 'endTimeUnixNano') ? decimal(m.endTimeUnixNano) : undefined;
-  const attributes = readKeyValues(m.attributes, 0);
+  const attributes = readKeyValues(m.attributes, 0, new (SpanAttributes as unknown as new () => Attributes)());
   // Arrays made at their final length (an array grown by push keeps room for 17 elements).
   const eventList = list(m.events);
   let events: SpanEventRecord[] = eventList.length === 0 ? NO_EVENTS : eventList.map(readEvent) as SpanEventRecord[];
@@ -124,7 +136,7 @@ function readEvent(m: Decoded): SpanEventRecord | undefined {
   if (!has(m, 'timeUnixNano')) return undefined;
   const timeUnixNano = decimal(m.timeUnixNano);
   const name = has(m, 'name') ? internString(m.name as string) : '';
-  const record: SpanEventRecord = { name, timeUnixNano, attributes: readKeyValues(m.attributes, 0) };
+  const record: SpanEventRecord = { name, timeUnixNano, attributes: shareSmallAttributes(readKeyValues(m.attributes, 0, new (EventAttributes as unknown as new () => Attributes)())) };
   if (has(m, 'droppedAttributesCount') && (m.droppedAttributesCount as number) > 0) record.droppedAttributesCount = m.droppedAttributesCount as number;
   return record;
 }
@@ -178,8 +190,7 @@ function readScope(scopeSpans: Decoded): ScopeRecord {
   return record;
 }
 
-function readKeyValues(value: unknown, depth: number): Attributes {
-  const attributes: Attributes = {};
+function readKeyValues(value: unknown, depth: number, attributes: Attributes = {}): Attributes {
   for (const kv of list(value)) {
     const key = has(kv, 'key') ? (kv.key as string) : '';
     const read = has(kv, 'value') ? readAnyValue(kv.value as Decoded, depth) : null;
@@ -197,7 +208,7 @@ function readAnyValue(m: Decoded, depth: number): AttributeValue {
   if (has(m, 'boolValue')) return m.boolValue as boolean;
   if (has(m, 'intValue')) return intValue(m.intValue);
   if (has(m, 'doubleValue')) return m.doubleValue as number;
-  if (has(m, 'arrayValue')) return list((m.arrayValue as Decoded).values).map((item) => readAnyValue(item, depth + 1));
+  if (has(m, 'arrayValue')) return shareSmallArray(list((m.arrayValue as Decoded).values).map((item) => readAnyValue(item, depth + 1)));
   if (has(m, 'kvlistValue')) return readKeyValues((m.kvlistValue as Decoded).values, depth + 1);
   if (has(m, 'bytesValue')) {
     const bytes = m.bytesValue as Uint8Array;
@@ -213,6 +224,58 @@ function intValue(value: unknown): number {
   if (high === 0 && low >= 0) return low;
   if (high === -1 && low < 0) return low;
   return Number(BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)));
+}
+
+/** Most elements or keys of a value shared by {@link shareSmallArray} and {@link shareSmallAttributes}. */
+const MAX_SHARED_ENTRIES = 4;
+/** Distinct small values remembered at most; past it the table starts again. */
+const MAX_SHARED_VALUES = 4_096;
+let sharedValues = new Map<string, object>();
+
+/**
+ * The one frozen copy of a small array of strings, numbers, booleans and nulls seen before (such as the
+ * gates a call went through, on every call span), else the array itself, frozen and remembered. Records
+ * are read-only (see `otlpToSpans`); freezing makes a caller that breaks the rule fail loudly instead of
+ * changing every span that shares the value.
+ */
+function shareSmallArray(values: AttributeValue[]): AttributeValue[] {
+  if (values.length === 0 || values.length > MAX_SHARED_ENTRIES) return values;
+  let signature = 'a';
+  for (const value of values) {
+    const part = primitiveSignature(value);
+    if (part === undefined) return values;
+    signature += part;
+  }
+  return shareValue(signature, values);
+}
+
+/** As {@link shareSmallArray}, for an event's attributes of a few primitive values (such as `{ 'overlap.attempt': 1 }`). */
+function shareSmallAttributes(attributes: Attributes): Attributes {
+  let signature = 'o';
+  let count = 0;
+  for (const key in attributes) {
+    const part = primitiveSignature(attributes[key] as AttributeValue);
+    if (part === undefined || ++count > MAX_SHARED_ENTRIES || key.length > 64) return attributes;
+    signature += `\u0001${key.length}:${key}${part}`;
+  }
+  return count === 0 ? attributes : shareValue(signature, attributes);
+}
+
+function shareValue<T extends object>(signature: string, value: T): T {
+  const held = sharedValues.get(signature);
+  if (held !== undefined) return held as T;
+  if (sharedValues.size >= MAX_SHARED_VALUES) sharedValues = new Map();
+  sharedValues.set(signature, Object.freeze(value));
+  return value;
+}
+
+/** A primitive attribute value as text that tells every value apart (type included; -0 from 0), or undefined for others. */
+function primitiveSignature(value: AttributeValue): string | undefined {
+  if (value === null) return '\u0000n';
+  if (typeof value === 'string') return value.length > 64 ? undefined : `\u0000s${value.length}:${value}`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '\u0000d-0' : `\u0000d${value}`;
+  if (typeof value === 'boolean') return value ? '\u0000t' : '\u0000f';
+  return undefined;
 }
 
 /**
