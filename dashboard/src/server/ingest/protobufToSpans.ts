@@ -104,8 +104,9 @@ function readSpan(m: Decoded, resource: ResourceRecord, scope: ScopeRecord, ids:
   let links: SpanLinkRecord[] = linkList.length === 0 ? NO_LINKS : linkList.map(readLink) as SpanLinkRecord[];
   const droppedLinks = links.length - countDefined(links);
   if (droppedLinks > 0) links = links.filter((link) => link !== undefined);
-  const name = has(m, 'name') ? internString(m.name as string) : '';
-  const kind = (has(m, 'kind') ? KIND_NAMES[m.kind as number] : undefined) ?? 'unspecified';
+  // Unset fields read as protobufjs's defaults, on the message's prototype: '' for strings, 0 for numbers, null for messages.
+  const name = internString(m.name as string);
+  const kind = KIND_NAMES[m.kind as number] ?? 'unspecified';
   const status = readStatus(m);
   // One literal per shape, keys in the order `otlpToSpans` writes them, so each record is laid out once.
   let record: SpanRecord;
@@ -120,13 +121,13 @@ function readSpan(m: Decoded, resource: ResourceRecord, scope: ScopeRecord, ids:
         ? { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope, endTimeUnixNano }
         : { traceId, spanId, name, kind, startTimeUnixNano, attributes, events, links, status, resource, scope };
   }
-  if (has(m, 'traceState')) record.traceState = m.traceState as string;
-  if (has(m, 'flags')) record.flags = m.flags as number;
-  const droppedAttributesCount = has(m, 'droppedAttributesCount') ? (m.droppedAttributesCount as number) : 0;
+  if (m.traceState !== '') record.traceState = m.traceState as string;
+  if (m.flags !== 0) record.flags = m.flags as number;
+  const droppedAttributesCount = m.droppedAttributesCount as number;
   if (droppedAttributesCount > 0) record.droppedAttributesCount = droppedAttributesCount;
-  const droppedEventsCount = (has(m, 'droppedEventsCount') ? (m.droppedEventsCount as number) : 0) + droppedEvents;
+  const droppedEventsCount = (m.droppedEventsCount as number) + droppedEvents;
   if (droppedEventsCount > 0) record.droppedEventsCount = droppedEventsCount;
-  const droppedLinksCount = (has(m, 'droppedLinksCount') ? (m.droppedLinksCount as number) : 0) + droppedLinks;
+  const droppedLinksCount = (m.droppedLinksCount as number) + droppedLinks;
   if (droppedLinksCount > 0) record.droppedLinksCount = droppedLinksCount;
   return record;
 }
@@ -153,10 +154,10 @@ function readLink(m: Decoded): SpanLinkRecord | undefined {
 }
 
 function readStatus(m: Decoded): SpanRecord['status'] {
-  if (!has(m, 'status')) return STATUS_OF.unset;
-  const status = m.status as Decoded;
-  const code = (has(status, 'code') ? STATUS_NAMES[status.code as number] : undefined) ?? 'unset';
-  return has(status, 'message') ? { code, message: status.message as string } : STATUS_OF[code];
+  const status = m.status as Decoded | null | undefined;
+  if (status === null || status === undefined) return STATUS_OF.unset;
+  const code = STATUS_NAMES[status.code as number] ?? 'unset';
+  return status.message !== '' ? { code, message: status.message as string } : STATUS_OF[code];
 }
 
 function countDefined(values: readonly unknown[]): number {
@@ -192,8 +193,9 @@ function readScope(scopeSpans: Decoded): ScopeRecord {
 
 function readKeyValues(value: unknown, depth: number, attributes: Attributes = {}): Attributes {
   for (const kv of list(value)) {
-    const key = has(kv, 'key') ? (kv.key as string) : '';
-    const read = has(kv, 'value') ? readAnyValue(kv.value as Decoded, depth) : null;
+    const key = kv.key as string;
+    const value = kv.value as Decoded | null | undefined;
+    const read = value === null || value === undefined ? null : readAnyValue(value, depth);
     // As `setOwn`: a key such as `__proto__` is data, not the prototype.
     if (key === '__proto__') Object.defineProperty(attributes, key, { value: read, enumerable: true, writable: true, configurable: true });
     else attributes[key] = read;
