@@ -8,6 +8,7 @@ import { decodeOtlpBody } from '../../src/server/ingest/decodeOtlpBody.js';
 import { decodeOtlpProtobufMessage, otlpRequestOfMessage } from '../../src/server/ingest/otlpProtobuf.js';
 import { decimal, protobufToSpans } from '../../src/server/ingest/protobufToSpans.js';
 import { internString } from '../../src/server/ingest/internString.js';
+import { wireToSpans } from '../../src/server/ingest/wireToSpans.js';
 import { encodeOtlpProtobufRequest } from '../../src/server/testing/index.js';
 import { fuzzBody, otlpRequest } from './otlpFuzzInputs.js';
 import { newTraceId, spanRecord } from './helpers.js';
@@ -32,15 +33,33 @@ function viaDecodeOtlpBody(body: Uint8Array): { spans: SpanRecord[]; rejected: u
   }
 }
 
+/** How often each fast path took a body (the tests check they are not always bypassed). */
+const taken = { wire: 0, message: 0, bodies: 0 };
+
+/** decodeOtlpBody, and each fast path on its own when it takes the body, give what the general path gives. */
 function expectSame(body: Uint8Array): void {
+  taken.bodies++;
   const expected = general(body);
   const actual = viaDecodeOtlpBody(body);
   if ('error' in expected) {
     expect('error' in actual).toBe(true);
+    expect(wireToSpans(body)).toBeUndefined();
     return;
   }
   expect(actual).toStrictEqual(expected);
   expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  const wire = wireToSpans(body);
+  if (wire !== undefined) {
+    taken.wire++;
+    expect({ spans: wire, rejected: [] }).toStrictEqual(expected);
+    expect(JSON.stringify(wire)).toBe(JSON.stringify(expected.spans));
+  }
+  const message = protobufToSpans(decodeOtlpProtobufMessage(body));
+  if (message !== undefined) {
+    taken.message++;
+    expect({ spans: message, rejected: [] }).toStrictEqual(expected);
+    expect(JSON.stringify(message)).toBe(JSON.stringify(expected.spans));
+  }
 }
 
 /** The span of an OTLP request with this span id. */
@@ -55,12 +74,15 @@ function otlpSpan(request: OtlpExportTraceServiceRequest, spanId: string): OtlpS
 
 const protobufOf = (request: OtlpExportTraceServiceRequest): Uint8Array => encodeOtlpProtobufRequest(request);
 
-describe('protobufToSpans()', () => {
+describe('wireToSpans() and protobufToSpans(), the fast paths of protobuf ingest', () => {
   it('protobufToSpans() - gives what the general path gives, for any valid request', () => {
     fc.assert(
       fc.property(otlpRequest, (request) => expectSame(protobufOf(request))),
       { numRuns: 1500, seed: SEED },
     );
+    // Most valid requests take both fast paths (the others have a span to reject).
+    expect(taken.wire).toBeGreaterThan(taken.bodies * 0.5);
+    expect(taken.message).toBeGreaterThan(taken.bodies * 0.5);
   });
 
   it('protobufToSpans() - gives what the general path gives, for hostile protobuf bodies', () => {
@@ -121,6 +143,7 @@ describe('protobufToSpans()', () => {
     otlpSpan(request, parent.spanId).parentSpanId = '0000000000000000';
     const body = protobufOf(request);
     expect(protobufToSpans(decodeOtlpProtobufMessage(body))).toBeDefined();
+    expect(wireToSpans(body)).toBeDefined();
     expectSame(body);
   });
 
@@ -130,12 +153,14 @@ describe('protobufToSpans()', () => {
     const deep = spanRecord({ traceId: newTraceId(), attributes: { deep: nested } });
     const body = protobufOf(spansToOtlp([spanRecord({ traceId: newTraceId() }), deep]));
     expect(protobufToSpans(decodeOtlpProtobufMessage(body))).toBeUndefined();
+    expect(wireToSpans(body)).toBeUndefined();
     expectSame(body);
     const zero = spanRecord({ traceId: newTraceId() });
     const request = spansToOtlp([spanRecord({ traceId: newTraceId() }), zero]);
     otlpSpan(request, zero.spanId).spanId = '0000000000000000';
     const rejecting = protobufOf(request);
     expect(protobufToSpans(decodeOtlpProtobufMessage(rejecting))).toBeUndefined();
+    expect(wireToSpans(rejecting)).toBeUndefined();
     const result = decodeOtlpBody(rejecting, 'protobuf');
     expect(result.spans).toHaveLength(1);
     expect(result.rejected).toHaveLength(1);
@@ -149,7 +174,7 @@ describe('protobufToSpans()', () => {
     const again = tricky.map((gate, i) => spanRecord({ traceId, name: `t${i}`, attributes: { gate }, events: [{ name: 'e', timeUnixNano: '1', attributes: { attempt: gate[0]! } }] }));
     const body = protobufOf(spansToOtlp([...spans, ...again]));
     expectSame(body);
-    const decoded = protobufToSpans(decodeOtlpProtobufMessage(body))!;
+    for (const decoded of [protobufToSpans(decodeOtlpProtobufMessage(body))!, wireToSpans(body)!]) {
     for (const [i, gate] of tricky.entries()) {
       const first = decoded.find((span) => span.name === `s${i}`)!;
       const second = decoded.find((span) => span.name === `t${i}`)!;
@@ -163,6 +188,7 @@ describe('protobufToSpans()', () => {
     // Attribute objects are plain objects, as the general path makes them.
     expect(Object.getPrototypeOf(decoded[0]!.attributes)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(decoded[0]!.events[0]!.attributes)).toBe(Object.prototype);
+    }
   });
 
   it('decimal() - writes any unsigned 64-bit Long exactly', () => {

@@ -4,6 +4,7 @@ import { OtlpBodyDecodeError } from '../errors/OtlpBodyDecodeError.js';
 import { isProtobufDecodeError } from '../errors/ProtobufDecodeError.js';
 import { decodeOtlpProtobufMessage, otlpRequestOfMessage } from './otlpProtobuf.js';
 import { protobufToSpans } from './protobufToSpans.js';
+import { wireToSpans } from './wireToSpans.js';
 import type { OtlpEncoding } from './rpcStatus.js';
 
 /**
@@ -23,6 +24,9 @@ import type { OtlpEncoding } from './rpcStatus.js';
 export function decodeOtlpBody(body: Uint8Array, encoding: OtlpEncoding): OtlpToSpansResult {
   let request: unknown;
   if (encoding === 'protobuf') {
+    // The common case straight from the bytes; anything else through protobufjs.
+    const direct = wireToSpans(body);
+    if (direct !== undefined) return { spans: direct, rejected: [] };
     let message: Record<string, unknown>;
     try {
       message = decodeOtlpProtobufMessage(body);

@@ -19,7 +19,7 @@ type Decoded = Record<string, unknown>;
 const MAX_FAST_DEPTH = 8;
 
 const KIND_NAMES: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-const STATUS_NAMES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
+export const STATUS_NAMES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
 
 /**
  * Shared by every span without events, links, or a status message: records are read-only (see
@@ -27,9 +27,9 @@ const STATUS_NAMES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
  * per span. The arrays are frozen, so a caller that breaks the rule fails loudly instead of changing
  * every span.
  */
-const NO_EVENTS = Object.freeze([]) as unknown as SpanEventRecord[];
-const NO_LINKS = Object.freeze([]) as unknown as SpanLinkRecord[];
-const STATUS_OF: Record<StatusCodeName, SpanRecord['status']> = { unset: { code: 'unset' }, ok: { code: 'ok' }, error: { code: 'error' } };
+export const NO_EVENTS = Object.freeze([]) as unknown as SpanEventRecord[];
+export const NO_LINKS = Object.freeze([]) as unknown as SpanLinkRecord[];
+export const STATUS_OF: Record<StatusCodeName, SpanRecord['status']> = { unset: { code: 'unset' }, ok: { code: 'ok' }, error: { code: 'error' } };
 
 /**
  * Makers of plain attribute objects (their prototype is `Object.prototype`, as an object literal's:
@@ -38,9 +38,9 @@ const STATUS_OF: Record<StatusCodeName, SpanRecord['status']> = { unset: { code:
  * `{}` has room for four and keeps the rest in an extra array. One maker per use, since each is sized
  * for the most properties its objects got (spans have several attributes, events one or two).
  */
-function SpanAttributes(): void {}
+export function SpanAttributes(): void {}
 SpanAttributes.prototype = Object.prototype;
-function EventAttributes(): void {}
+export function EventAttributes(): void {}
 EventAttributes.prototype = Object.prototype;
 
 /** Thrown inside the fast path to hand the request to the general one. */
@@ -240,7 +240,7 @@ let sharedValues = new Map<string, object>();
  * are read-only (see `otlpToSpans`); freezing makes a caller that breaks the rule fail loudly instead of
  * changing every span that shares the value.
  */
-function shareSmallArray(values: AttributeValue[]): AttributeValue[] {
+export function shareSmallArray(values: AttributeValue[]): AttributeValue[] {
   if (values.length === 0 || values.length > MAX_SHARED_ENTRIES) return values;
   let signature = 'a';
   for (const value of values) {
@@ -252,7 +252,7 @@ function shareSmallArray(values: AttributeValue[]): AttributeValue[] {
 }
 
 /** As {@link shareSmallArray}, for an event's attributes of a few primitive values (such as `{ 'overlap.attempt': 1 }`). */
-function shareSmallAttributes(attributes: Attributes): Attributes {
+export function shareSmallAttributes(attributes: Attributes): Attributes {
   let signature = 'o';
   let count = 0;
   for (const key in attributes) {
