@@ -444,8 +444,29 @@ function infoOf(entry: TraceEntry): TraceInfo {
   return info;
 }
 
+/** `facet\0value` keys by facet and value, so the keys of a span are looked up, not built, for every span. */
+const FACET_KEYS = new Map<Facet, Map<string, string>>(FACETS.map((facet) => [facet, new Map()]));
+/** Values remembered per facet at most; past it the facet's table starts again. */
+const MAX_FACET_KEYS = 10_000;
+
 function facetKeys(span: SpanRecord): string[] {
-  return spanFacets(span).map(({ facet, value }) => `${facet}\u0000${value}`);
+  const facets = spanFacets(span);
+  const keys = new Array<string>(facets.length);
+  for (let i = 0; i < facets.length; i++) {
+    const { facet, value } = facets[i]!;
+    let byValue = FACET_KEYS.get(facet)!;
+    let key = byValue.get(value);
+    if (key === undefined) {
+      if (byValue.size >= MAX_FACET_KEYS) {
+        byValue = new Map();
+        FACET_KEYS.set(facet, byValue);
+      }
+      key = `${facet}\u0000${value}`;
+      byValue.set(value, key);
+    }
+    keys[i] = key;
+  }
+  return keys;
 }
 
 function splitFacetKey(key: string): [Facet, string] {
