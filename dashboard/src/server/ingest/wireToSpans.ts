@@ -1,6 +1,6 @@
 import { UNKNOWN_SERVICE_NAME } from '@overlap/shared';
 import type { AttributeValue, Attributes, ResourceRecord, ScopeRecord, SpanEventRecord, SpanKindName, SpanLinkRecord, SpanRecord } from '@overlap/shared';
-import { EventAttributes, NO_EVENTS, NO_LINKS, STATUS_OF, STATUS_NAMES, SpanAttributes, decimal, shareSmallArray, shareSmallAttributes } from './protobufToSpans.js';
+import { EventAttributes, NO_EVENTS, NO_LINKS, STATUS_OF, STATUS_NAMES, SpanAttributes, decimal } from './protobufToSpans.js';
 
 /**
  * The span records of a binary protobuf `ExportTraceServiceRequest`, read straight from its bytes: exactly
@@ -364,10 +364,14 @@ class WireReader {
   private event(end: number): SpanEventRecord | undefined {
     let time: string | undefined;
     let name = '';
-    const attributes = new (EventAttributes as unknown as new () => Attributes)();
+    let attributes = new (EventAttributes as unknown as new () => Attributes)();
+    let attributesStart = -1;
+    let attributesEnd = -1;
+    let attributeRuns = 0;
     let dropped = 0;
     let seen = 0;
     while (this.pos < end) {
+      const tagStart = this.pos;
       const tag = this.varint32();
       switch (tag) {
         case (1 << 3) | I64:
@@ -379,7 +383,10 @@ class WireReader {
           name = this.stringVerified(this.fieldEnd(end));
           break;
         case (3 << 3) | LEN:
+          if (attributesEnd !== tagStart) attributeRuns++;
+          if (attributesStart < 0) attributesStart = tagStart;
           this.keyValue(this.fieldEnd(end), attributes, 0);
+          attributesEnd = this.pos;
           break;
         case (4 << 3) | VARINT:
           seen = once(seen, 4);
@@ -392,7 +399,9 @@ class WireReader {
     this.atEnd(end);
     // An event without a time (zero or absent: protobuf cannot tell them apart) is dropped and counted.
     if (time === undefined) return undefined;
-    const record: SpanEventRecord = { name, timeUnixNano: time, attributes: shareSmallAttributes(attributes) };
+    // Attributes written in one run of bytes can be shared with an event that had the same bytes.
+    if (attributeRuns === 1) attributes = this.shared(attributesStart, attributesEnd, attributes, isSmallAttributes);
+    const record: SpanEventRecord = { name, timeUnixNano: time, attributes };
     if (dropped > 0) record.droppedAttributesCount = dropped;
     return record;
   }
@@ -522,13 +531,14 @@ class WireReader {
         break;
       case (5 << 3) | LEN: {
         const arrayEnd = this.fieldEnd(end);
+        const arrayStart = this.pos;
         const values: AttributeValue[] = [];
         while (this.pos < arrayEnd) {
           if (this.varint32() !== ((1 << 3) | LEN)) throw FALL_BACK;
           values.push(this.anyValue(this.fieldEnd(arrayEnd), depth + 1));
         }
         this.atEnd(arrayEnd);
-        value = shareSmallArray(values.slice());
+        value = this.shared(arrayStart, arrayEnd, values.slice(), isSmallArray);
         break;
       }
       case (6 << 3) | LEN: {
@@ -554,6 +564,34 @@ class WireReader {
     // A second field: the general path picks among them.
     this.atEnd(end);
     return value;
+  }
+
+  /**
+   * The value decoded from `buf[start, end)`, shared with an earlier value decoded from the same bytes
+   * when there is one in the table, else `fresh`; a small value of primitives (see `eligible`) is frozen
+   * and put in the table. The same bytes always decode to the same value, so sharing changes no value:
+   * it keeps one copy of the gates or attempt attributes that every call span repeats. Records are
+   * read-only (see `otlpToSpans`); freezing makes a caller that breaks the rule fail loudly.
+   */
+  private shared<T extends object>(start: number, end: number, fresh: T, eligible: (value: T) => boolean): T {
+    const length = end - start;
+    if (length === 0 || length > MAX_SHARED_BYTES) return fresh;
+    const buf = this.buf;
+    const slot = (length * 31 + buf[start]! * 7 + buf[start + (length >> 2)]! * 17 + buf[start + (length >> 1)]! * 131 + buf[end - 1]! * 1031) & (SHARED_SLOTS - 1);
+    const held = sharedSlots[slot];
+    if (held !== undefined && held.bytes.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (held.bytes[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return held.value as T;
+    }
+    if (!eligible(fresh)) return fresh;
+    sharedSlots[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), value: Object.freeze(fresh) };
+    return fresh;
   }
 
   private traceId(): string {
@@ -729,6 +767,31 @@ class WireReader {
     if (low === 0 && high === 0) return undefined;
     return decimal({ low, high });
   }
+}
+
+/** Longest run of bytes whose value is shared (see `WireReader.shared`), and the table's slots. */
+const MAX_SHARED_BYTES = 256;
+const SHARED_SLOTS = 1_024;
+const sharedSlots: ({ bytes: Uint8Array; value: object } | undefined)[] = new Array<{ bytes: Uint8Array; value: object } | undefined>(SHARED_SLOTS).fill(undefined);
+/** Most elements or keys of a shared value. */
+const MAX_SHARED_ENTRIES = 4;
+
+function isPrimitive(value: AttributeValue): boolean {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function isSmallArray(values: AttributeValue[]): boolean {
+  if (values.length === 0 || values.length > MAX_SHARED_ENTRIES) return false;
+  for (const value of values) if (!isPrimitive(value)) return false;
+  return true;
+}
+
+function isSmallAttributes(attributes: Attributes): boolean {
+  let count = 0;
+  for (const key in attributes) {
+    if (++count > MAX_SHARED_ENTRIES || !isPrimitive(attributes[key] as AttributeValue)) return false;
+  }
+  return count > 0;
 }
 
 /** Marks a singular field seen, or hands the request to the general path when it was seen before. */
