@@ -189,6 +189,7 @@ async function steadyRound(child: ChildProcess): Promise<{ spansPerS: number; el
   await new Promise<void>((resolve) => page.emit('watch', { traceId: watched }, () => resolve()));
   tracesEvents = 0;
   summaries = 0;
+  collectGarbage();
   const started = performance.now();
   await postAll(url, timed, 'protobuf', STEADY_IN_FLIGHT);
   const elapsedMs = performance.now() - started;
@@ -236,12 +237,19 @@ async function round(child: ChildProcess, encoding: Encoding): Promise<{ spansPe
   const bodies = Array.from({ length: BATCHES }, () => encode(makeBatch(), encoding));
   const url = await freshServer(child);
   for (const body of warmup) await post(url, body, encoding);
+  // The encoder's garbage is the client's, not the server's: collected before the clock starts.
+  collectGarbage();
   const started = performance.now();
   for (const body of bodies) await post(url, body, encoding);
   const elapsedMs = performance.now() - started;
   const health = (await (await fetch(`${url}healthz`)).json()) as { store: { spans: number } };
   if (health.store.spans !== (WARMUP_BATCHES + BATCHES) * BATCH_SIZE) throw new Error(`stored ${health.store.spans} spans`);
   return { spansPerS: (BATCHES * BATCH_SIZE) / (elapsedMs / 1000), elapsedMs, bodyBytes: bodies.reduce((n, b) => n + b.length, 0) / BATCHES };
+}
+
+/** A full collection in this (the client's) process, when run with --expose-gc. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -296,9 +304,9 @@ if (process.argv.includes('--serve')) {
     node: process.version,
     cpus: cpus().length,
     measured_at: new Date().toISOString(),
-    method: 'sequential POSTs over keep-alive from a client process to the server in its own process; bodies pre-encoded; one warm-up round, then the median of the rounds',
+    method: 'sequential POSTs over keep-alive from a client process to the server in its own process; bodies pre-encoded and the client garbage-collected before the clock starts; one warm-up round, then the median of the rounds',
     method_steady:
-      `protobuf POSTs of ${BATCH_SIZE}-span batches (${SPANS_PER_TRACE} spans per trace), ${STEADY_IN_FLIGHT} requests in flight, into a server with the default store limits that was first filled past its 2,000-trace limit (untimed), so every new trace evicts one; a socket.io page client connected to the page namespace receives the traces events and watches one trace of the timed batches; ${STEADY_BATCHES} batches timed; median of ${STEADY_ROUNDS} rounds on a fresh server each`,
+      `protobuf POSTs of ${BATCH_SIZE}-span batches (${SPANS_PER_TRACE} spans per trace), ${STEADY_IN_FLIGHT} requests in flight, into a server with the default store limits that was first filled past its 2,000-trace limit (untimed), so every new trace evicts one; a socket.io page client connected to the page namespace receives the traces events and watches one trace of the timed batches; ${STEADY_BATCHES} batches timed (bodies pre-encoded and the client garbage-collected before the clock starts); median of ${STEADY_ROUNDS} rounds on a fresh server each`,
     method_store_bytes:
       `fresh process with --expose-gc: heapUsed after gc() with a full default MemoryTraceStore (maxSpans 200,000, maxTraces 2,000; spans as makeBatch builds them, ${MEMORY_SPANS_PER_TRACE} per trace, encoded as protobuf and read by decodeOtlpBody, the server's ingest path, then store.add) minus heapUsed after gc() before the store was made, divided by the spans stored`,
   };
