@@ -67,8 +67,6 @@ class WireReader {
   private lastTrace = '';
   private lastParentStart = -1;
   private lastParent = '';
-  /** Span ids of this request by hex, so a parent id is its parent's own string. */
-  private readonly spanIds = new Map<string, string>();
 
   constructor(private readonly buf: RawBuffer) {}
 
@@ -259,7 +257,6 @@ class WireReader {
           const length = this.length(end);
           if (length !== 8 || this.isZero(8)) throw FALL_BACK;
           spanId = this.buf.hexSlice(this.pos, this.pos + 8);
-          this.spanIds.set(spanId, spanId);
           this.pos += 8;
           break;
         }
@@ -309,7 +306,8 @@ class WireReader {
         case (11 << 3) | LEN: {
           const event = this.event(this.fieldEnd(end));
           if (event === undefined) droppedEvents++;
-          else (events ??= []).push(event);
+          else if (events === undefined) events = [event];
+          else events.push(event);
           break;
         }
         case (12 << 3) | VARINT:
@@ -319,7 +317,8 @@ class WireReader {
         case (13 << 3) | LEN: {
           const link = this.link(this.fieldEnd(end));
           if (link === undefined) droppedLinks++;
-          else (links ??= []).push(link);
+          else if (links === undefined) links = [link];
+          else links.push(link);
           break;
         }
         case (14 << 3) | VARINT:
@@ -336,9 +335,9 @@ class WireReader {
     }
     this.atEnd(end);
     if (traceId === undefined || spanId === undefined || startTimeUnixNano === undefined) throw FALL_BACK;
-    // Arrays at their final length (one grown by push keeps room for 17 elements).
-    const eventList = events === undefined ? NO_EVENTS : events.slice();
-    const linkList = links === undefined ? NO_LINKS : links.slice();
+    // Arrays at their final length: `[first]` has room for one; one grown by push keeps room for 17.
+    const eventList = events === undefined ? NO_EVENTS : events.length === 1 ? events : events.slice();
+    const linkList = links === undefined ? NO_LINKS : links.length === 1 ? links : links.slice();
     const kindName = KIND_NAMES[kind] ?? 'unspecified';
     // One literal per shape, keys in the order `otlpToSpans` writes them.
     let record: SpanRecord;
@@ -532,6 +531,13 @@ class WireReader {
       case (5 << 3) | LEN: {
         const arrayEnd = this.fieldEnd(end);
         const arrayStart = this.pos;
+        // The same bytes as a shared array seen before: no need to read them again.
+        const known = this.sharedAt(arrayStart, arrayEnd);
+        if (known !== undefined) {
+          this.pos = arrayEnd;
+          this.atEnd(end);
+          return known as AttributeValue[];
+        }
         const values: AttributeValue[] = [];
         while (this.pos < arrayEnd) {
           if (this.varint32() !== ((1 << 3) | LEN)) throw FALL_BACK;
@@ -576,22 +582,22 @@ class WireReader {
   private shared<T extends object>(start: number, end: number, fresh: T, eligible: (value: T) => boolean): T {
     const length = end - start;
     if (length === 0 || length > MAX_SHARED_BYTES) return fresh;
-    const buf = this.buf;
-    const slot = (length * 31 + buf[start]! * 7 + buf[start + (length >> 2)]! * 17 + buf[start + (length >> 1)]! * 131 + buf[end - 1]! * 1031) & (SHARED_SLOTS - 1);
-    const held = sharedSlots[slot];
-    if (held !== undefined && held.bytes.length === length) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (held.bytes[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return held.value as T;
-    }
+    const held = this.sharedAt(start, end);
+    if (held !== undefined) return held as T;
     if (!eligible(fresh)) return fresh;
-    sharedSlots[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), value: Object.freeze(fresh) };
+    sharedSlots[sharedSlot(this.buf, start, end)] = { bytes: Uint8Array.prototype.slice.call(this.buf, start, end), value: Object.freeze(fresh) };
     return fresh;
+  }
+
+  /** The shared value decoded from the same bytes as `buf[start, end)`, if the table holds one. */
+  private sharedAt(start: number, end: number): object | undefined {
+    const length = end - start;
+    if (length === 0 || length > MAX_SHARED_BYTES) return undefined;
+    const held = sharedSlots[sharedSlot(this.buf, start, end)];
+    if (held === undefined || held.bytes.length !== length) return undefined;
+    const buf = this.buf;
+    for (let i = 0; i < length; i++) if (held.bytes[i] !== buf[start + i]) return undefined;
+    return held.value;
   }
 
   private traceId(): string {
@@ -607,9 +613,8 @@ class WireReader {
   private parentSpanId(): string {
     const start = this.pos;
     if (this.lastParentStart >= 0 && this.sameBytes(this.lastParentStart, start, 8)) return this.lastParent;
-    const id = this.buf.hexSlice(start, start + 8);
     this.lastParentStart = start;
-    this.lastParent = this.spanIds.get(id) ?? id;
+    this.lastParent = this.buf.hexSlice(start, start + 8);
     return this.lastParent;
   }
 
@@ -775,6 +780,11 @@ const SHARED_SLOTS = 1_024;
 const sharedSlots: ({ bytes: Uint8Array; value: object } | undefined)[] = new Array<{ bytes: Uint8Array; value: object } | undefined>(SHARED_SLOTS).fill(undefined);
 /** Most elements or keys of a shared value. */
 const MAX_SHARED_ENTRIES = 4;
+
+function sharedSlot(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  return (length * 31 + buf[start]! * 7 + buf[start + (length >> 2)]! * 17 + buf[start + (length >> 1)]! * 131 + buf[end - 1]! * 1031) & (SHARED_SLOTS - 1);
+}
 
 function isPrimitive(value: AttributeValue): boolean {
   return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
