@@ -2,7 +2,9 @@ import { otlpToSpans } from '@overlap/shared';
 import type { OtlpToSpansResult } from '@overlap/shared';
 import { OtlpBodyDecodeError } from '../errors/OtlpBodyDecodeError.js';
 import { isProtobufDecodeError } from '../errors/ProtobufDecodeError.js';
-import { decodeOtlpProtobufRequest } from './otlpProtobuf.js';
+import { decodeOtlpProtobufMessage, otlpRequestOfMessage } from './otlpProtobuf.js';
+import { protobufToSpans } from './protobufToSpans.js';
+import { wireToSpans } from './wireToSpans.js';
 import type { OtlpEncoding } from './rpcStatus.js';
 
 /**
@@ -22,12 +24,20 @@ import type { OtlpEncoding } from './rpcStatus.js';
 export function decodeOtlpBody(body: Uint8Array, encoding: OtlpEncoding): OtlpToSpansResult {
   let request: unknown;
   if (encoding === 'protobuf') {
+    // The common case straight from the bytes; anything else through protobufjs.
+    const direct = wireToSpans(body);
+    if (direct !== undefined) return { spans: direct, rejected: [] };
+    let message: Record<string, unknown>;
     try {
-      request = decodeOtlpProtobufRequest(body);
+      message = decodeOtlpProtobufMessage(body);
     } catch (error) {
       if (!isProtobufDecodeError(error)) throw error;
       throw new OtlpBodyDecodeError('protobuf', error);
     }
+    // The common case straight to span records; anything else (a span to reject, say) the general way.
+    const spans = protobufToSpans(message);
+    if (spans !== undefined) return { spans, rejected: [] };
+    request = otlpRequestOfMessage(message);
   } else {
     try {
       request = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as unknown;

@@ -33,12 +33,25 @@ type Decoded = Record<string, unknown>;
  * ```
  */
 export function decodeOtlpProtobufRequest(bytes: Uint8Array): OtlpExportTraceServiceRequest {
-  let message: Decoded;
+  return otlpRequestOfMessage(decodeOtlpProtobufMessage(bytes));
+}
+
+/**
+ * Decodes a binary protobuf `ExportTraceServiceRequest` as protobufjs does: its set fields as own
+ * properties, ids and other bytes as `Uint8Array`s, 64-bit integers as protobufjs Longs.
+ *
+ * @throws {@link ProtobufDecodeError} when the bytes are not a valid message.
+ */
+export function decodeOtlpProtobufMessage(bytes: Uint8Array): Record<string, unknown> {
   try {
-    message = OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
+    return OtlpProtoTypes.DecodeExportTraceServiceRequest.decode(bytes) as unknown as Decoded;
   } catch (error) {
     throw new ProtobufDecodeError(error);
   }
+}
+
+/** A message from {@link decodeOtlpProtobufMessage} in the OTLP/JSON shape (see {@link decodeOtlpProtobufRequest}). */
+export function otlpRequestOfMessage(message: Record<string, unknown>): OtlpExportTraceServiceRequest {
   return { resourceSpans: list(message.resourceSpans).map(toResourceSpans) };
 }
 

@@ -444,11 +444,38 @@ function infoOf(entry: TraceEntry): TraceInfo {
   return info;
 }
 
+/** `facet\0value` keys by facet and value, so the keys of a span are looked up, not built, for every span. */
+const FACET_KEYS = new Map<Facet, Map<string, string>>(FACETS.map((facet) => [facet, new Map()]));
+/** The facet and value of each key in FACET_KEYS (read-only pairs), so indexing a trace splits no string. */
+const FACET_PARTS = new Map<string, [Facet, string]>();
+/** Values remembered per facet at most; past it the facet's table starts again. */
+const MAX_FACET_KEYS = 10_000;
+
 function facetKeys(span: SpanRecord): string[] {
-  return spanFacets(span).map(({ facet, value }) => `${facet}\u0000${value}`);
+  const facets = spanFacets(span);
+  const keys = new Array<string>(facets.length);
+  for (let i = 0; i < facets.length; i++) {
+    const { facet, value } = facets[i]!;
+    let byValue = FACET_KEYS.get(facet)!;
+    let key = byValue.get(value);
+    if (key === undefined) {
+      if (byValue.size >= MAX_FACET_KEYS) {
+        byValue = new Map();
+        FACET_KEYS.set(facet, byValue);
+      }
+      key = `${facet}\u0000${value}`;
+      byValue.set(value, key);
+      if (FACET_PARTS.size >= MAX_FACET_KEYS * FACETS.length) FACET_PARTS.clear();
+      FACET_PARTS.set(key, [facet, value]);
+    }
+    keys[i] = key;
+  }
+  return keys;
 }
 
 function splitFacetKey(key: string): [Facet, string] {
+  const parts = FACET_PARTS.get(key);
+  if (parts !== undefined) return parts;
   const separator = key.indexOf('\u0000');
   return [key.slice(0, separator) as Facet, key.slice(separator + 1)];
 }
