@@ -24,21 +24,13 @@ import { EventAttributes, NO_EVENTS, NO_LINKS, STATUS_OF, STATUS_NAMES, SpanAttr
  */
 export function wireToSpans(bytes: Uint8Array): SpanRecord[] | undefined {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const reader = new WireReader(buf as RawBuffer);
+  const reader = new WireReader(buf);
   try {
     return reader.request();
   } catch (error) {
     if (error === FALL_BACK) return undefined;
     throw error;
   }
-}
-
-/** Node's Buffer methods without the argument checks of `toString` (present in every Node version). */
-interface RawBuffer extends Buffer {
-  hexSlice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-  base64Slice(start: number, end: number): string;
 }
 
 /** Thrown inside to hand the request to the general path. */
@@ -68,7 +60,7 @@ class WireReader {
   private lastParentStart = -1;
   private lastParent = '';
 
-  constructor(private readonly buf: RawBuffer) {}
+  constructor(private readonly buf: Buffer) {}
 
   request(): SpanRecord[] {
     const end = this.buf.length;
@@ -256,7 +248,7 @@ class WireReader {
           seen = once(seen, 2);
           const length = this.length(end);
           if (length !== 8 || this.isZero(8)) throw FALL_BACK;
-          spanId = this.buf.hexSlice(this.pos, this.pos + 8);
+          spanId = this.buf.toString('hex', this.pos, this.pos + 8);
           this.pos += 8;
           break;
         }
@@ -420,7 +412,7 @@ class WireReader {
         case (1 << 3) | LEN: {
           seen = once(seen, 1);
           const length = this.length(end);
-          if (length === 16 && !this.isZero(16)) traceId = this.buf.hexSlice(this.pos, this.pos + 16);
+          if (length === 16 && !this.isZero(16)) traceId = this.buf.toString('hex', this.pos, this.pos + 16);
           else valid = false;
           this.pos += length;
           break;
@@ -428,7 +420,7 @@ class WireReader {
         case (2 << 3) | LEN: {
           seen = once(seen, 2);
           const length = this.length(end);
-          if (length === 8 && !this.isZero(8)) spanId = this.buf.hexSlice(this.pos, this.pos + 8);
+          if (length === 8 && !this.isZero(8)) spanId = this.buf.toString('hex', this.pos, this.pos + 8);
           else valid = false;
           this.pos += length;
           break;
@@ -560,7 +552,7 @@ class WireReader {
       }
       case (7 << 3) | LEN: {
         const length = this.length(end);
-        value = { bytesBase64: this.buf.base64Slice(this.pos, this.pos + length) };
+        value = { bytesBase64: this.buf.toString('base64', this.pos, this.pos + length) };
         this.pos += length;
         break;
       }
@@ -606,7 +598,7 @@ class WireReader {
     if (this.lastTraceStart >= 0 && this.sameBytes(this.lastTraceStart, start, 16)) return this.lastTrace;
     if (this.isZeroAt(start, 16)) throw FALL_BACK;
     this.lastTraceStart = start;
-    this.lastTrace = this.buf.hexSlice(start, start + 16);
+    this.lastTrace = this.buf.toString('hex', start, start + 16);
     return this.lastTrace;
   }
 
@@ -614,7 +606,7 @@ class WireReader {
     const start = this.pos;
     if (this.lastParentStart >= 0 && this.sameBytes(this.lastParentStart, start, 8)) return this.lastParent;
     this.lastParentStart = start;
-    this.lastParent = this.buf.hexSlice(start, start + 8);
+    this.lastParent = this.buf.toString('hex', start, start + 8);
     return this.lastParent;
   }
 
@@ -665,12 +657,12 @@ class WireReader {
         }
       }
       if (ascii) {
-        const text = buf.latin1Slice(start, end);
+        const text = buf.toString('latin1', start, end);
         table[slot] = text;
         return text;
       }
     }
-    const text = buf.utf8Slice(start, end);
+    const text = buf.toString('utf8', start, end);
     // Invalid UTF-8 becomes U+FFFD; the general path refuses it (or keeps a real U+FFFD): let it decide.
     if (text.includes('\ufffd')) throw FALL_BACK;
     return text;
