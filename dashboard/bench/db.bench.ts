@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GenAiAttributes, OverlapAttributes, OverlapEvents, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord, TraceListResponse } from '@overlap/shared';
-import { createDashboardServer } from '../src/server/index.js';
+import { createDashboardServer } from '../dist/server/index.js';
 
 const TOTAL_SPANS = 1_000_000;
 const SPANS_PER_TRACE = 32;

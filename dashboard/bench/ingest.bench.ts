@@ -1,4 +1,5 @@
 // Ingest throughput of POST /v1/traces and the store's memory per span. Writes bench/results/ingest.json.
+// The server is the built one (dist/), as users run it: `npm run bench` builds first.
 //
 // - `ingest_spans_per_s_protobuf` / `_json`: 20 batches of 512 spans, sent one after another over one
 //   keep-alive connection, in protobuf and in JSON, to a server in a process of its own, as an app's
@@ -24,9 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { GenAiAttributes, OverlapAttributes, OverlapEvents, spansToOtlp } from '@overlap/shared';
 import type { SpanRecord } from '@overlap/shared';
 import { io as connectPage } from 'socket.io-client';
-import { MemoryTraceStore, createDashboardServer } from '../src/server/index.js';
-import { decodeOtlpBody } from '../src/server/ingest/decodeOtlpBody.js';
-import { encodeOtlpProtobufRequest } from '../src/server/testing/index.js';
+import { MemoryTraceStore, createDashboardServer } from '../dist/server/index.js';
+import { decodeOtlpBody } from '../dist/server/ingest/decodeOtlpBody.js';
+import { encodeOtlpProtobufRequest } from '../dist/server/testing/index.js';
 
 const BATCHES = 20;
 const BATCH_SIZE = 512;
