@@ -94,7 +94,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #callId: string | undefined;
   #callNumber = 0;
   #attempts = 0;
-  #queueWaitMs = 0;
+  /**
+   * Milliseconds queued over all waits; undefined until the first wait ends. Fields that hold clock
+   * readings never start as a small integer (`0`): V8 would give them an integer layout, and once one
+   * call stores a fraction, every call issued meanwhile (100,000 queued ones) is moved to the new layout
+   * when next touched, about a microsecond each, again after each full GC (see test/shapes.test.ts).
+   */
+  #queueWaitMs: number | undefined = undefined;
   #permits: Permit[] = NO_PERMITS;
   #probe = false;
   #attempt: Attempt | undefined;
@@ -103,7 +109,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #gateIndex = 0;
   /** This call's place in a local gate's queue while it waits there (see {@link waitNodeSlot}). */
   [waitNodeSlot]: unknown = undefined;
-  #waitStartedAt = 0;
+  /** When the current wait began (NaN when none did; see `#queueWaitMs` for why not 0). */
+  #waitStartedAt = NaN;
   #waitAhead = 0;
   /** The id this wait was announced under to live views (see `queuedCallEvents`), while it lasts. */
   #announcedWait: number | undefined;
@@ -323,7 +330,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     const clock = this.core.clock;
     const endedAt = clock.now();
     const waitMs = endedAt - this.#waitStartedAt;
-    this.#queueWaitMs += waitMs;
+    this.#queueWaitMs = (this.#queueWaitMs ?? 0) + waitMs;
     this.#gate = undefined;
     if (!this.recording) return;
     // Attributes are set after the start: the SDK checks them once that way, twice when passed at start.
@@ -505,7 +512,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     if (this.#recording) {
       span.setAttribute(OverlapAttributes.OUTCOME, outcome);
       span.setAttribute(OverlapAttributes.ATTEMPT, this.#attempts);
-      span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, this.#queueWaitMs);
+      span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, this.#queueWaitMs ?? 0);
       if (outcome === Outcome.OK) {
         if (this.tool.operation === 'chat') this.core.recordChatResponse(span, output);
         if (this.core.recordIoMaxLength > 0) span.setAttribute(GenAiAttributes.TOOL_CALL_RESULT, this.core.truncateJson(output));
