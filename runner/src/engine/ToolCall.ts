@@ -159,7 +159,9 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       this.#span = span;
       this.#recording = span.isRecording();
       if (this.#recording) {
-        for (const [key, value] of this.runtime.spanAttributes) span.setAttribute(key, value);
+        // Indexed loops: destructuring `for...of` here allocated an iterator result per attribute per call.
+        const constant = this.runtime.spanAttributes;
+        for (let i = 0; i < constant.length; i += 1) span.setAttribute(constant[i]![0], constant[i]![1]);
         span.setAttribute(GenAiAttributes.TOOL_CALL_ID, this.callId);
         if (this.priority !== 0) span.setAttribute(OverlapAttributes.PRIORITY, this.priority);
         if (this.core.recordIoMaxLength > 0) {
@@ -336,7 +338,8 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     // Attributes are set after the start: the SDK checks them once that way, twice when passed at start.
     const queueSpan = this.runtime.queueSpans[this.#gateIndex]!;
     const span = this.core.tracer.startSpan(queueSpan.name, { startTime: clock.spanTime(this.#waitStartedAt) }, this.spanContext);
-    for (const [key, value] of queueSpan.attributes) span.setAttribute(key, value);
+    const constant = queueSpan.attributes;
+    for (let i = 0; i < constant.length; i += 1) span.setAttribute(constant[i]![0], constant[i]![1]);
     span.setAttribute(OverlapAttributes.QUEUE_AHEAD, this.#waitAhead);
     span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, waitMs);
     if (error !== undefined) {
