@@ -31,7 +31,7 @@ const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 const enum Stage {
   /** Validating input, or between steps. */
   Starting,
-  /** Waiting at `#gate` for a permit. */
+  /** Waiting for a permit at the gate `#gateIndex` names. */
   Queued,
   /** A permit was granted; the call resumes on the runner's next microtask. */
   Granted,
@@ -78,12 +78,15 @@ export interface CallSite {
  * the release ends its queue span at the very timestamp this call's span ends.
  */
 export class ToolCall<O> extends CancelScope implements GateWaiter {
+  // A call that queues lives as long as it waits, 100,000 of them at times, and the GC copies each one
+  // it finds young: a call holds only what it cannot reach through another object (its tool and runner
+  // through `runtime`, its parent context and deadline through `#site`), and no field for its signal,
+  // which `start` follows and forgets.
   readonly priority: number;
-  readonly deadlineAt: number;
   /** When the call was issued, on the runner's clock: its span's start time. */
   readonly issuedAt: number;
-  readonly #parentContext: Context;
-  readonly #signal: AbortSignal | undefined;
+  /** Where it was called from: its parent scope, OpenTelemetry context and deadline. */
+  readonly #site: CallSite;
   #stage = Stage.Starting;
   #resolve!: (value: O) => void;
   #reject!: (error: unknown) => void;
@@ -104,8 +107,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #permits: Permit[] = NO_PERMITS;
   #probe = false;
   #attempt: Attempt | undefined;
-  #gate: Gate | undefined;
-  /** Index in `runtime.gates` of the gate waited at. */
+  /** Index in `runtime.gates` of the gate waited at (or last waited at). */
   #gateIndex = 0;
   /** This call's place in a local gate's queue while it waits there (see {@link waitNodeSlot}). */
   [waitNodeSlot]: unknown = undefined;
@@ -117,20 +119,29 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #backoffTimer: TimerHandle | undefined;
 
   constructor(
-    readonly core: RunnerCore,
-    readonly tool: Tool<unknown, O>,
     /** The tool's state in this runner. */
     readonly runtime: ToolRuntime,
     site: CallSite,
     options: CallOptions | undefined,
   ) {
     super(site.scope);
-    this.issuedAt = core.clock.now();
+    this.issuedAt = runtime.core.clock.now();
     this.priority = options?.priority ?? 0;
     this.#callId = options?.callId;
-    this.#signal = options?.signal;
-    this.deadlineAt = site.deadlineAt;
-    this.#parentContext = site.otelContext;
+    this.#site = site;
+  }
+
+  get core(): RunnerCore {
+    return this.runtime.core;
+  }
+
+  get tool(): Tool<unknown, O> {
+    return this.runtime.tool as Tool<unknown, O>;
+  }
+
+  /** Monotonic ms (on the runner's clock) past which the run's deadline has passed. */
+  get deadlineAt(): number {
+    return this.#site.deadlineAt;
   }
 
   /**
@@ -154,7 +165,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       const span = this.core.tracer.startSpan(
         this.tool.spanName,
         { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: this.core.clock.spanTime(this.issuedAt) },
-        this.#parentContext,
+        this.#site.otelContext,
       );
       this.#span = span;
       this.#recording = span.isRecording();
@@ -183,22 +194,22 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     // A span with no valid context (no SDK) needs no context of its own: its children are no-ops too.
     // A recording span has a valid one (checking costs two regular expressions).
     return (this.#spanContext ??= this.recording || isSpanContextValid(this.span.spanContext())
-      ? trace.setSpan(this.#parentContext, this.span)
-      : this.#parentContext);
+      ? trace.setSpan(this.#site.otelContext, this.span)
+      : this.#site.otelContext);
   }
 
   /**
    * Starts the call; the promise settles once, and the span is ended and the scope detached on every
    * path. It never throws: even a `signal` that is not an `AbortSignal` rejects the promise.
    */
-  start(rawInput: unknown, parseError?: unknown): Promise<O> {
+  start(rawInput: unknown, signal: AbortSignal | undefined, parseError?: unknown): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
       this.#input = rawInput;
-      if (this.#signal !== undefined && !this.aborted) {
+      if (signal !== undefined && !this.aborted) {
         try {
-          this.follow(this.#signal);
+          this.follow(signal);
         } catch (error) {
           return this.#fail(error);
         }
@@ -266,7 +277,6 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
 
   #startWait(gate: Gate): void {
     this.#stage = Stage.Queued;
-    this.#gate = gate;
     this.#gateIndex = this.#permits.length;
     this.#waitStartedAt = this.core.clock.now();
     this.#waitAhead = Math.max(0, gate.queued - 1);
@@ -276,7 +286,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   /** Tells live views that this call waits (only for a sampled call in a trace: it has nowhere to be drawn otherwise). */
   #announceWait(gate: Gate): void {
     const own = this.#span?.spanContext();
-    const parent = trace.getSpanContext(this.#parentContext);
+    const parent = trace.getSpanContext(this.#site.otelContext);
     if (parent === undefined || !isSpanContextValid(parent) || (parent.traceFlags & TraceFlags.SAMPLED) === 0) return;
     const attributes = { ...this.runtime.callAttributes, [GenAiAttributes.TOOL_CALL_ID]: this.callId };
     this.#announcedWait = nextQueueId();
@@ -326,14 +336,13 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #endWait(error: unknown): void {
     this.#stage = Stage.Starting;
     if (this.#announcedWait !== undefined) {
-      queuedCallEvents.dequeued.emit({ queueId: this.#announcedWait, traceId: trace.getSpanContext(this.#parentContext)!.traceId });
+      queuedCallEvents.dequeued.emit({ queueId: this.#announcedWait, traceId: trace.getSpanContext(this.#site.otelContext)!.traceId });
       this.#announcedWait = undefined;
     }
     const clock = this.core.clock;
     const endedAt = clock.now();
     const waitMs = endedAt - this.#waitStartedAt;
     this.#queueWaitMs = (this.#queueWaitMs ?? 0) + waitMs;
-    this.#gate = undefined;
     if (!this.recording) return;
     // Attributes are set after the start: the SDK checks them once that way, twice when passed at start.
     const queueSpan = this.runtime.queueSpans[this.#gateIndex]!;
@@ -475,7 +484,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
    */
   protected override cancelled(reason: unknown): void {
     if (this.#stage === Stage.Queued) {
-      if (this.#gate!.leave(this)) {
+      if (this.runtime.gates[this.#gateIndex]!.leave(this)) {
         this.#endWait(reason);
         this.#attemptFailed(reason, false);
       }
