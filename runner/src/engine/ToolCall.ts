@@ -24,6 +24,18 @@ const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as 
 /** The permits of a call that holds none; never added to (a call's first permit starts an array of its own). */
 const NO_PERMITS: Permit[] = [];
 
+/** The resolvers of the promise `captureResolvers` was last given, until the call that built it takes them. */
+const captured: { resolve: ((value: unknown) => void) | undefined; reject: ((error: unknown) => void) | undefined } = {
+  resolve: undefined,
+  reject: undefined,
+};
+
+/** The executor of every call's promise: it runs inside `new Promise`, before anything else can. */
+function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve as (value: unknown) => void;
+  captured.reject = reject;
+}
+
 /** Stands for the span of a call that has ended and let go of its own (see `ToolCall.#end`). */
 const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -203,29 +215,45 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
    * path. It never throws: even a `signal` that is not an `AbortSignal` rejects the promise.
    */
   start(rawInput: unknown, signal: AbortSignal | undefined, parseError?: unknown): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      this.#input = rawInput;
-      if (signal !== undefined && !this.aborted) {
-        try {
-          this.follow(signal);
-        } catch (error) {
-          return this.#fail(error);
-        }
+    // One shared executor rather than a closure per call (and the context it would capture).
+    const promise = new Promise<O>(captureResolvers);
+    this.#resolve = captured.resolve as (value: O) => void;
+    this.#reject = captured.reject!;
+    captured.resolve = undefined;
+    captured.reject = undefined;
+    try {
+      this.#begin(rawInput, signal, parseError);
+    } catch (error) {
+      // What the Promise constructor did for an executor that threw: the promise rejects, the caller sees no throw.
+      try {
+        this.#fail(error);
+      } catch (failure) {
+        this.#reject(failure);
       }
-      if (this.aborted) return this.#fail(this.reason);
-      if (parseError !== undefined) return this.#fail(parseError);
-      const checked = validateSchema(this.tool.inputSchema, rawInput);
-      if (checked instanceof Promise) {
-        checked.then(
-          (result) => this.#inputChecked(result),
-          (error: unknown) => this.#fail(error),
-        );
-      } else {
-        this.#inputChecked(checked);
+    }
+    return promise;
+  }
+
+  #begin(rawInput: unknown, signal: AbortSignal | undefined, parseError: unknown): void {
+    this.#input = rawInput;
+    if (signal !== undefined && !this.aborted) {
+      try {
+        this.follow(signal);
+      } catch (error) {
+        return this.#fail(error);
       }
-    });
+    }
+    if (this.aborted) return this.#fail(this.reason);
+    if (parseError !== undefined) return this.#fail(parseError);
+    const checked = validateSchema(this.tool.inputSchema, rawInput);
+    if (checked instanceof Promise) {
+      checked.then(
+        (result) => this.#inputChecked(result),
+        (error: unknown) => this.#fail(error),
+      );
+    } else {
+      this.#inputChecked(checked);
+    }
   }
 
   #inputChecked(checked: SchemaResult<unknown>): void {
