@@ -10,7 +10,9 @@
 // visits the sizes, the bodies and the contenders in a new random order, and the ratios are taken
 // within a round, between runs seconds apart. Every run checks that the contender really queued
 // (16 in flight and N-16 waiting once all calls are issued, and again halfway through) and that every
-// span it ended was exported. The synchronous body (`n => n`), which the runner finishes before the
+// span it ended was exported; after each phase (timed runs, memory, makespan) every span ended since
+// the start must have been exported, and `spans_exported_ratio` (exported/ended over every span of
+// every contender, unrounded) is read after the last flush. The synchronous body (`n => n`), which the runner finishes before the
 // next call is issued, so that nothing ever queues, is reported apart as the sync fast path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,8 +133,20 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Spans ended and exported by the runner's contenders, for `spans_exported_ratio`. */
+/** Spans ended and exported by the runner's contenders in the timed runs. */
 const runnerSpans = { ended: 0, exported: 0 };
+
+/**
+ * Exports every span ended so far and fails the benchmark if, since the start, a span ended that was not
+ * exported. Every phase (timed runs, memory, makespan) ends with it, and the report is written after the
+ * last, so no count is read while spans still wait in the BatchSpanProcessor.
+ */
+async function checkAllSpansExported(phase: string): Promise<void> {
+  await counter.flush();
+  if (counter.exported !== counter.ended) {
+    failures.push(`${phase}: ${counter.ended} spans ended since the start, ${counter.exported} exported`);
+  }
+}
 
 /** One run of `n` calls; checks that it queued and lost no span. Returns nanoseconds per call. */
 async function timeRun(contender: Contender, n: number, queued: boolean, label: string): Promise<number> {
@@ -261,7 +275,12 @@ async function makespan(which: 'runner' | 'handwritten', count: number): Promise
     which === 'runner'
       ? runnerContender(tracer, { name: 'sleep', readsSignal: false, run: sleep })
       : handwrittenContender(tracer, sleep);
+  const ended = counter.ended;
   await contender.run(count, new AbortController().signal);
+  await counter.flush();
+  if (counter.ended - ended !== contender.spansPerRun(count)) {
+    failures.push(`makespan ${which}: ${counter.ended - ended} spans ended, expected ${contender.spansPerRun(count)}`);
+  }
   const actualMs = Math.max(...endedAt) - Math.min(...startedAt);
   const greedy = (duration: (i: number) => number): number => {
     const workers = new Array<number>(LIMIT).fill(0);
@@ -285,7 +304,9 @@ console.log(
     `BatchSpanProcessor maxQueueSize ${BSP_MAX_QUEUE_SIZE}`,
 );
 await perCallCosts();
+await checkAllSpansExported('per-call runs');
 const memory = wanted('memory') ? { 50_000: await memoryPerCall(50_000), 200_000: await memoryPerCall(200_000) } : undefined;
+await checkAllSpansExported('memory runs');
 const makespans: Record<'runner' | 'handwritten', Array<{ vsNominal: number; vsMeasured: number; actualMs: number }>> = {
   runner: [],
   handwritten: [],
@@ -295,6 +316,7 @@ if (wanted('makespan')) {
     for (const which of shuffled(['runner', 'handwritten'] as const)) makespans[which].push(await makespan(which, 1_000));
   }
 }
+await checkAllSpansExported('makespan runs');
 
 const medians: Record<string, Record<string, Record<number, number>>> = {};
 for (const [group, byName] of Object.entries(cells)) {
@@ -355,9 +377,12 @@ const report = {
   makespan_vs_measured_sleeps: medianOf(makespans.runner, (m) => m.vsMeasured),
   handwritten_makespan_vs_ideal: medianOf(makespans.handwritten, (m) => m.vsNominal),
   makespan_ms: medianOf(makespans.runner, (m) => m.actualMs),
-  spans_exported_ratio: runnerSpans.ended === 0 ? undefined : Number((runnerSpans.exported / runnerSpans.ended).toFixed(6)),
+  // Unrounded: one span in 20 million missing shows as 0.99999995, not as 1.
+  spans_exported_ratio: counter.ended === 0 ? undefined : counter.exported / counter.ended,
   spans_ended: counter.ended,
   spans_exported: counter.exported,
+  runner_spans_exported_ratio: runnerSpans.ended === 0 ? undefined : runnerSpans.exported / runnerSpans.ended,
+  runner_spans_ended: runnerSpans.ended,
   per_call_ns: medians,
   ratios_by_size: Object.fromEntries(
     Object.entries(ratios).map(([group, bySize]) => [group, Object.fromEntries(Object.keys(bySize).map((n) => [n, ratio(group, Number(n))]))]),

@@ -1,4 +1,4 @@
-import { context, trace, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace, type Tracer } from '@opentelemetry/api';
 import type { Agent } from './agent.js';
 import type { CallOptions, RunOptions } from './AgentContext.js';
 import { systemClock, type Clock } from './Clock.js';
@@ -57,6 +57,8 @@ export const DEFAULT_RECORD_IO_MAX_LENGTH = 1024;
 export class Runner {
   readonly #core: RunnerCore;
   readonly #root = new CancelScope();
+  /** The site of a call made with no active span: one object for all of them, since a call keeps its site. */
+  readonly #rootSite: CallSite = { scope: this.#root, otelContext: ROOT_CONTEXT, deadlineAt: Infinity };
 
   constructor(options: RunnerOptions = {}) {
     validateOption.object('Runner options', options);
@@ -101,7 +103,8 @@ export class Runner {
    * ```
    */
   call<I, O>(tool: Tool<I, O>, input: I, options?: CallOptions): Promise<O> {
-    const site: CallSite = { scope: this.#root, otelContext: context.active(), deadlineAt: Infinity };
+    const otelContext = context.active();
+    const site: CallSite = otelContext === ROOT_CONTEXT ? this.#rootSite : { scope: this.#root, otelContext, deadlineAt: Infinity };
     return this.#core.call(site, tool as Tool<unknown, O>, input, options);
   }
 

@@ -206,6 +206,33 @@ describe('Semaphore', () => {
     c.told.permit!.release();
   });
 
+  it('.onQueue() - ahead counts the waiters served first: every higher priority, and its own that came earlier', () => {
+    const sem = new Semaphore({ name: 'pool', permits: 1 });
+    const queues: number[] = [];
+    sem.onQueue((e) => queues.push(e.ahead));
+    sem.enter(waiter().w);
+    for (const priority of [0, 5, 0, 1, 5]) sem.enter(waiter(priority).w);
+    expect(queues).toEqual([0, 0, 2, 1, 1]);
+  });
+
+  it('queueTimeoutMs - the waiter that timed out is turned away, the others still wait, each timeout on its own', () => {
+    const sem = new Semaphore({ name: 'pool', permits: 1, queueTimeoutMs: 100 });
+    const held = sem.enter(waiter().w)!;
+    const first = waiter();
+    sem.enter(first.w);
+    vi.advanceTimersByTime(50);
+    const second = waiter();
+    sem.enter(second.w);
+    vi.advanceTimersByTime(50);
+    expect(first.told.error).toBeInstanceOf(QueueTimeoutError);
+    expect(second.told.error).toBeUndefined();
+    expect(sem.queued).toBe(1);
+    held.release();
+    expect(second.told.permit).toBeDefined();
+    vi.advanceTimersByTime(100);
+    expect(second.told.error).toBeUndefined();
+  });
+
   it('.onIdle() - resolves at once when idle, else when the last permit is released', async () => {
     const sem = new Semaphore({ name: 'pool', permits: 1 });
     await sem.onIdle();

@@ -134,3 +134,49 @@ describe('queuedCallEvents', () => {
     expect(seen).toEqual({ queued: [], dequeued: [] });
   });
 });
+
+describe('a live view that throws', () => {
+  it('ctx.call() - a listener that throws as a call starts waiting: the call rejects with its error, never throws, and leaves no span open and no permit held', async () => {
+    const t = tracedRunner();
+    const pool = new Semaphore({ name: 'pool', permits: 1 });
+    const hold = deferred();
+    const tool = defineTool({
+      name: 'held',
+      input: z.object({ n: z.number() }),
+      gates: [pool],
+      run: async ({ n }) => {
+        if (n === 0) await hold.promise;
+        return n;
+      },
+    });
+    const broken = new Error('the live view broke');
+    let throwing = true;
+    stops.push(
+      queuedCallEvents.queued.on(() => {
+        if (throwing) throw broken;
+      }),
+    );
+    const agent = defineAgent({
+      name: 'caller',
+      run: async (ctx) => {
+        const first = ctx.call(tool, { n: 0 });
+        let second: Promise<number> | undefined;
+        expect(() => {
+          second = ctx.call(tool, { n: 1 });
+        }).not.toThrow();
+        throwing = false;
+        await expect(second).rejects.toBe(broken);
+        hold.resolve();
+        const third = await ctx.call(tool, { n: 2 });
+        return [await first, third];
+      },
+    });
+    expect(await t.runner.run(agent, undefined)).toEqual([0, 2]);
+    await flush();
+    expect(t.recorder.open.size).toBe(0);
+    expect(pool.inFlight).toBe(0);
+    expect(pool.queued).toBe(0);
+    const failed = t.byName('execute_tool held').find((span) => span.attributes[GenAiAttributes.TOOL_CALL_ID] !== undefined && span.status.message === broken.message);
+    expect(failed).toBeDefined();
+  });
+});

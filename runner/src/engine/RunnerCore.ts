@@ -62,7 +62,7 @@ export class RunnerCore {
   runtime(tool: Tool): ToolRuntime {
     let runtime = this.#runtimes.get(tool);
     if (runtime === undefined) {
-      runtime = new ToolRuntime(tool, this.clock);
+      runtime = new ToolRuntime(tool, this);
       this.#runtimes.set(tool, runtime);
     }
     return runtime;
@@ -92,7 +92,7 @@ export class RunnerCore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new ToolCall<O>(this, tool, runtime, site, options).start(input, parseError);
+    return new ToolCall<O>(runtime, site, options).start(input, options?.signal, parseError);
   }
 
   /** The number of the next call id; {@link RunnerCore.callIdOf} turns it into the id. */

@@ -24,6 +24,18 @@ const SPAN_KIND = { execute_tool: SpanKind.INTERNAL, chat: SpanKind.CLIENT } as 
 /** The permits of a call that holds none; never added to (a call's first permit starts an array of its own). */
 const NO_PERMITS: Permit[] = [];
 
+/** The resolvers of the promise `captureResolvers` was last given, until the call that built it takes them. */
+const captured: { resolve: ((value: unknown) => void) | undefined; reject: ((error: unknown) => void) | undefined } = {
+  resolve: undefined,
+  reject: undefined,
+};
+
+/** The executor of every call's promise: it runs inside `new Promise`, before anything else can. */
+function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve as (value: unknown) => void;
+  captured.reject = reject;
+}
+
 /** Stands for the span of a call that has ended and let go of its own (see `ToolCall.#end`). */
 const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -31,7 +43,7 @@ const ENDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 const enum Stage {
   /** Validating input, or between steps. */
   Starting,
-  /** Waiting at `#gate` for a permit. */
+  /** Waiting for a permit at the gate `#gateIndex` names. */
   Queued,
   /** A permit was granted; the call resumes on the runner's next microtask. */
   Granted,
@@ -78,12 +90,15 @@ export interface CallSite {
  * the release ends its queue span at the very timestamp this call's span ends.
  */
 export class ToolCall<O> extends CancelScope implements GateWaiter {
+  // A call that queues lives as long as it waits, 100,000 of them at times, and the GC copies each one
+  // it finds young: a call holds only what it cannot reach through another object (its tool and runner
+  // through `runtime`, its parent context and deadline through `#site`), and no field for its signal,
+  // which `start` follows and forgets.
   readonly priority: number;
-  readonly deadlineAt: number;
   /** When the call was issued, on the runner's clock: its span's start time. */
   readonly issuedAt: number;
-  readonly #parentContext: Context;
-  readonly #signal: AbortSignal | undefined;
+  /** Where it was called from: its parent scope, OpenTelemetry context and deadline. */
+  readonly #site: CallSite;
   #stage = Stage.Starting;
   #resolve!: (value: O) => void;
   #reject!: (error: unknown) => void;
@@ -94,36 +109,51 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #callId: string | undefined;
   #callNumber = 0;
   #attempts = 0;
-  #queueWaitMs = 0;
+  /**
+   * Milliseconds queued over all waits; undefined until the first wait ends. Fields that hold clock
+   * readings never start as a small integer (`0`): V8 would give them an integer layout, and once one
+   * call stores a fraction, every call issued meanwhile (100,000 queued ones) is moved to the new layout
+   * when next touched, about a microsecond each, again after each full GC (see test/shapes.test.ts).
+   */
+  #queueWaitMs: number | undefined = undefined;
   #permits: Permit[] = NO_PERMITS;
   #probe = false;
   #attempt: Attempt | undefined;
-  #gate: Gate | undefined;
-  /** Index in `runtime.gates` of the gate waited at. */
+  /** Index in `runtime.gates` of the gate waited at (or last waited at). */
   #gateIndex = 0;
   /** This call's place in a local gate's queue while it waits there (see {@link waitNodeSlot}). */
   [waitNodeSlot]: unknown = undefined;
-  #waitStartedAt = 0;
+  /** When the current wait began (NaN when none did; see `#queueWaitMs` for why not 0). */
+  #waitStartedAt = NaN;
   #waitAhead = 0;
   /** The id this wait was announced under to live views (see `queuedCallEvents`), while it lasts. */
   #announcedWait: number | undefined;
   #backoffTimer: TimerHandle | undefined;
 
   constructor(
-    readonly core: RunnerCore,
-    readonly tool: Tool<unknown, O>,
     /** The tool's state in this runner. */
     readonly runtime: ToolRuntime,
     site: CallSite,
     options: CallOptions | undefined,
   ) {
     super(site.scope);
-    this.issuedAt = core.clock.now();
+    this.issuedAt = runtime.core.clock.now();
     this.priority = options?.priority ?? 0;
     this.#callId = options?.callId;
-    this.#signal = options?.signal;
-    this.deadlineAt = site.deadlineAt;
-    this.#parentContext = site.otelContext;
+    this.#site = site;
+  }
+
+  get core(): RunnerCore {
+    return this.runtime.core;
+  }
+
+  get tool(): Tool<unknown, O> {
+    return this.runtime.tool as Tool<unknown, O>;
+  }
+
+  /** Monotonic ms (on the runner's clock) past which the run's deadline has passed. */
+  get deadlineAt(): number {
+    return this.#site.deadlineAt;
   }
 
   /**
@@ -147,12 +177,14 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
       const span = this.core.tracer.startSpan(
         this.tool.spanName,
         { kind: SPAN_KIND[this.tool.operation], attributes: this.runtime.startAttributes, startTime: this.core.clock.spanTime(this.issuedAt) },
-        this.#parentContext,
+        this.#site.otelContext,
       );
       this.#span = span;
       this.#recording = span.isRecording();
       if (this.#recording) {
-        for (const [key, value] of this.runtime.spanAttributes) span.setAttribute(key, value);
+        // Indexed loops: destructuring `for...of` here allocated an iterator result per attribute per call.
+        const constant = this.runtime.spanAttributes;
+        for (let i = 0; i < constant.length; i += 1) span.setAttribute(constant[i]![0], constant[i]![1]);
         span.setAttribute(GenAiAttributes.TOOL_CALL_ID, this.callId);
         if (this.priority !== 0) span.setAttribute(OverlapAttributes.PRIORITY, this.priority);
         if (this.core.recordIoMaxLength > 0) {
@@ -174,38 +206,54 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     // A span with no valid context (no SDK) needs no context of its own: its children are no-ops too.
     // A recording span has a valid one (checking costs two regular expressions).
     return (this.#spanContext ??= this.recording || isSpanContextValid(this.span.spanContext())
-      ? trace.setSpan(this.#parentContext, this.span)
-      : this.#parentContext);
+      ? trace.setSpan(this.#site.otelContext, this.span)
+      : this.#site.otelContext);
   }
 
   /**
    * Starts the call; the promise settles once, and the span is ended and the scope detached on every
    * path. It never throws: even a `signal` that is not an `AbortSignal` rejects the promise.
    */
-  start(rawInput: unknown, parseError?: unknown): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      this.#input = rawInput;
-      if (this.#signal !== undefined && !this.aborted) {
-        try {
-          this.follow(this.#signal);
-        } catch (error) {
-          return this.#fail(error);
-        }
+  start(rawInput: unknown, signal: AbortSignal | undefined, parseError?: unknown): Promise<O> {
+    // One shared executor rather than a closure per call (and the context it would capture).
+    const promise = new Promise<O>(captureResolvers);
+    this.#resolve = captured.resolve as (value: O) => void;
+    this.#reject = captured.reject!;
+    captured.resolve = undefined;
+    captured.reject = undefined;
+    try {
+      this.#begin(rawInput, signal, parseError);
+    } catch (error) {
+      // What the Promise constructor did for an executor that threw: the promise rejects, the caller sees no throw.
+      try {
+        this.#fail(error);
+      } catch (failure) {
+        this.#reject(failure);
       }
-      if (this.aborted) return this.#fail(this.reason);
-      if (parseError !== undefined) return this.#fail(parseError);
-      const checked = validateSchema(this.tool.inputSchema, rawInput);
-      if (checked instanceof Promise) {
-        checked.then(
-          (result) => this.#inputChecked(result),
-          (error: unknown) => this.#fail(error),
-        );
-      } else {
-        this.#inputChecked(checked);
+    }
+    return promise;
+  }
+
+  #begin(rawInput: unknown, signal: AbortSignal | undefined, parseError: unknown): void {
+    this.#input = rawInput;
+    if (signal !== undefined && !this.aborted) {
+      try {
+        this.follow(signal);
+      } catch (error) {
+        return this.#fail(error);
       }
-    });
+    }
+    if (this.aborted) return this.#fail(this.reason);
+    if (parseError !== undefined) return this.#fail(parseError);
+    const checked = validateSchema(this.tool.inputSchema, rawInput);
+    if (checked instanceof Promise) {
+      checked.then(
+        (result) => this.#inputChecked(result),
+        (error: unknown) => this.#fail(error),
+      );
+    } else {
+      this.#inputChecked(checked);
+    }
   }
 
   #inputChecked(checked: SchemaResult<unknown>): void {
@@ -257,7 +305,6 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
 
   #startWait(gate: Gate): void {
     this.#stage = Stage.Queued;
-    this.#gate = gate;
     this.#gateIndex = this.#permits.length;
     this.#waitStartedAt = this.core.clock.now();
     this.#waitAhead = Math.max(0, gate.queued - 1);
@@ -267,7 +314,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   /** Tells live views that this call waits (only for a sampled call in a trace: it has nowhere to be drawn otherwise). */
   #announceWait(gate: Gate): void {
     const own = this.#span?.spanContext();
-    const parent = trace.getSpanContext(this.#parentContext);
+    const parent = trace.getSpanContext(this.#site.otelContext);
     if (parent === undefined || !isSpanContextValid(parent) || (parent.traceFlags & TraceFlags.SAMPLED) === 0) return;
     const attributes = { ...this.runtime.callAttributes, [GenAiAttributes.TOOL_CALL_ID]: this.callId };
     this.#announcedWait = nextQueueId();
@@ -317,19 +364,19 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
   #endWait(error: unknown): void {
     this.#stage = Stage.Starting;
     if (this.#announcedWait !== undefined) {
-      queuedCallEvents.dequeued.emit({ queueId: this.#announcedWait, traceId: trace.getSpanContext(this.#parentContext)!.traceId });
+      queuedCallEvents.dequeued.emit({ queueId: this.#announcedWait, traceId: trace.getSpanContext(this.#site.otelContext)!.traceId });
       this.#announcedWait = undefined;
     }
     const clock = this.core.clock;
     const endedAt = clock.now();
     const waitMs = endedAt - this.#waitStartedAt;
-    this.#queueWaitMs += waitMs;
-    this.#gate = undefined;
+    this.#queueWaitMs = (this.#queueWaitMs ?? 0) + waitMs;
     if (!this.recording) return;
     // Attributes are set after the start: the SDK checks them once that way, twice when passed at start.
     const queueSpan = this.runtime.queueSpans[this.#gateIndex]!;
     const span = this.core.tracer.startSpan(queueSpan.name, { startTime: clock.spanTime(this.#waitStartedAt) }, this.spanContext);
-    for (const [key, value] of queueSpan.attributes) span.setAttribute(key, value);
+    const constant = queueSpan.attributes;
+    for (let i = 0; i < constant.length; i += 1) span.setAttribute(constant[i]![0], constant[i]![1]);
     span.setAttribute(OverlapAttributes.QUEUE_AHEAD, this.#waitAhead);
     span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, waitMs);
     if (error !== undefined) {
@@ -465,7 +512,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
    */
   protected override cancelled(reason: unknown): void {
     if (this.#stage === Stage.Queued) {
-      if (this.#gate!.leave(this)) {
+      if (this.runtime.gates[this.#gateIndex]!.leave(this)) {
         this.#endWait(reason);
         this.#attemptFailed(reason, false);
       }
@@ -505,7 +552,7 @@ export class ToolCall<O> extends CancelScope implements GateWaiter {
     if (this.#recording) {
       span.setAttribute(OverlapAttributes.OUTCOME, outcome);
       span.setAttribute(OverlapAttributes.ATTEMPT, this.#attempts);
-      span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, this.#queueWaitMs);
+      span.setAttribute(OverlapAttributes.QUEUE_WAIT_MS, this.#queueWaitMs ?? 0);
       if (outcome === Outcome.OK) {
         if (this.tool.operation === 'chat') this.core.recordChatResponse(span, output);
         if (this.core.recordIoMaxLength > 0) span.setAttribute(GenAiAttributes.TOOL_CALL_RESULT, this.core.truncateJson(output));

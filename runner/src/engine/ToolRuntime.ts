@@ -1,10 +1,10 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { GenAiAttributes, OverlapAttributes, Phase, SpanNames } from '@overlap/shared';
-import type { Clock } from '../Clock.js';
 import type { Gate } from '../gates/Gate.js';
 import { Semaphore } from '../gates/Semaphore.js';
 import type { Tool } from '../tool.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
+import type { RunnerCore } from './RunnerCore.js';
 
 /**
  * A tool's state inside one runner: its own concurrency semaphore, its circuit breaker, its gates in
@@ -31,10 +31,14 @@ export class ToolRuntime {
   /** Per gate (same order as `gates`): its queue span's name and the attributes every such span has. */
   readonly queueSpans: ReadonlyArray<{ readonly name: string; readonly attributes: ReadonlyArray<readonly [string, AttributeValue]> }>;
 
-  constructor(tool: Tool, clock: Clock) {
+  constructor(
+    readonly tool: Tool,
+    /** The runner this state belongs to (a call reaches it through here rather than holding it too). */
+    readonly core: RunnerCore,
+  ) {
     const gates = [...tool.gates];
     if (tool.concurrency !== Infinity) {
-      gates.push(new Semaphore({ name: `${tool.name}.concurrency`, permits: tool.concurrency, clock }));
+      gates.push(new Semaphore({ name: `${tool.name}.concurrency`, permits: tool.concurrency, clock: core.clock }));
     }
     gates.sort((a, b) => (a.holdsPermits === b.holdsPermits ? a.order - b.order : a.holdsPermits ? -1 : 1));
     this.gates = Object.freeze(gates);

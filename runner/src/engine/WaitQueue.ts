@@ -1,25 +1,26 @@
 import type { ScheduledTimeout, TimeoutTarget } from './TimeoutScheduler.js';
 
-/** One waiter's place in a {@link WaitQueue}. */
+/**
+ * One waiter's place in a {@link WaitQueue}. It lives as long as its waiter queues (100,000 of them at
+ * times), so it holds only what serving and leaving need: what the queue knows once (the timeout
+ * handler) is on the queue, and what is reported once (waiters ahead) is computed when asked.
+ */
 export class WaitNode<T> implements TimeoutTarget {
   prev: WaitNode<T> | undefined = undefined;
   next: WaitNode<T> | undefined = undefined;
   /** The queue-timeout set for this waiter, if any. */
   timeout: ScheduledTimeout | undefined = undefined;
-  /** Called when the queue timeout fires. */
-  expire: ((node: WaitNode<T>) => void) | undefined = undefined;
 
   constructor(
     readonly value: T,
     readonly level: Level<T>,
     /** Monotonic ms at which the waiter joined. */
     readonly enqueuedAt: number,
-    /** Waiters ahead of this one when it joined. */
-    readonly ahead: number,
   ) {}
 
+  /** Its queue timeout fired: {@link WaitQueue.onExpire} decides. */
   onTimeout(): void {
-    this.expire?.(this);
+    this.level.queue.onExpire?.(this);
   }
 }
 
@@ -53,6 +54,8 @@ export interface SlottedWaiter {
 export class WaitQueue<T> {
   #levels: Level<T>[] = [];
   #size = 0;
+  /** Called when a node's queue timeout fires (see {@link WaitNode.timeout}). */
+  onExpire: ((node: WaitNode<T>) => void) | undefined = undefined;
 
   get size(): number {
     return this.#size;
@@ -66,9 +69,7 @@ export class WaitQueue<T> {
       level = new Level<T>(priority, this);
       this.#levels.splice(index, 0, level);
     }
-    let ahead = 0;
-    for (let i = 0; i <= index; i += 1) ahead += this.#levels[i]!.count;
-    const node = new WaitNode(value, level, enqueuedAt, ahead);
+    const node = new WaitNode(value, level, enqueuedAt);
     node.prev = level.tail;
     if (level.tail) level.tail.next = node;
     else level.head = node;
@@ -76,6 +77,16 @@ export class WaitQueue<T> {
     level.count += 1;
     this.#size += 1;
     return node;
+  }
+
+  /** Waiters that will be served before `node`, which waits here: those of its priority that came first, and every higher one. */
+  ahead(node: WaitNode<T>): number {
+    let ahead = -1;
+    for (const level of this.#levels) {
+      if (level.priority < node.level.priority) break;
+      ahead += level.count;
+    }
+    return ahead;
   }
 
   /** The next waiter to serve, without removing it. */

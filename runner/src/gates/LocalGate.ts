@@ -41,7 +41,6 @@ export abstract class LocalGate extends GateBase {
   readonly #queue = new WaitQueue<GateWaiter>();
   /** Nodes of waiters without a {@link waitNodeSlot} (a runner's calls have one, and need no entry here). */
   readonly #nodes = new Map<GateWaiter, WaitNode<GateWaiter>>();
-  readonly #expire = (node: WaitNode<GateWaiter>): void => this.#onQueueTimeout(node);
 
   /** @param kind - the class name, for option errors (`Semaphore.maxQueue: ...`) */
   constructor(kind: string, options: Partial<LocalGateOptions>) {
@@ -50,6 +49,7 @@ export abstract class LocalGate extends GateBase {
     this.queueTimeoutMs = validateOption.durationOrInfinity(`${kind}.queueTimeoutMs`, options.queueTimeoutMs ?? Infinity);
     this.clock = options.clock ?? systemClock;
     this.#scheduler = new TimeoutScheduler(this.clock);
+    this.#queue.onExpire = (node) => this.#onQueueTimeout(node);
   }
 
   get queued(): number {
@@ -79,12 +79,9 @@ export abstract class LocalGate extends GateBase {
     const node = this.#queue.push(waiter, waiter.priority, this.clock.now());
     if (waitNodeSlot in waiter) (waiter as SlottedWaiter)[waitNodeSlot] = node;
     else this.#nodes.set(waiter, node);
-    if (this.queueTimeoutMs !== Infinity) {
-      node.expire = this.#expire;
-      node.timeout = this.#scheduler.schedule(this.queueTimeoutMs, node);
-    }
+    if (this.queueTimeoutMs !== Infinity) node.timeout = this.#scheduler.schedule(this.queueTimeoutMs, node);
     if (this.queueEvents.hasListeners) {
-      this.queueEvents.emit({ gate: this.name, ahead: node.ahead, inFlight: this.inFlight, queued: this.queued });
+      this.queueEvents.emit({ gate: this.name, ahead: this.#queue.ahead(node), inFlight: this.inFlight, queued: this.queued });
     }
   }
 
