@@ -76,31 +76,11 @@ class WireReader {
   private resourceSpans(end: number): void {
     // The resource and schema URL may come after the spans: find them first.
     const start = this.pos;
-    let resourceAt = -1;
-    let resourceEnd = -1;
-    let schemaUrl: string | undefined;
-    while (this.pos < end) {
-      const tag = this.varint32();
-      if ((tag & 7) !== LEN) throw FALL_BACK;
-      const length = this.length(end);
-      const fieldEnd = this.pos + length;
-      const field = tag >>> 3;
-      if (field === 1) {
-        if (resourceAt >= 0) throw FALL_BACK;
-        resourceAt = this.pos;
-        resourceEnd = fieldEnd;
-      } else if (field === 3) {
-        if (schemaUrl !== undefined) throw FALL_BACK;
-        schemaUrl = this.stringVerified(fieldEnd);
-      } else if (field !== 2) {
-        throw FALL_BACK;
-      }
-      this.pos = fieldEnd;
-    }
+    const { headerAt, headerEnd, schemaUrl } = this.header(end);
     let resource: ResourceRecord;
-    if (resourceAt >= 0) {
-      this.pos = resourceAt;
-      resource = this.resource(resourceEnd);
+    if (headerAt >= 0) {
+      this.pos = headerAt;
+      resource = this.resource(headerEnd);
     } else {
       resource = { serviceName: UNKNOWN_SERVICE_NAME, attributes: {} };
     }
@@ -113,6 +93,35 @@ class WireReader {
       if (tag >>> 3 === 2) this.scopeSpans(fieldEnd, resource);
       this.pos = fieldEnd;
     }
+  }
+
+  /**
+   * Where a ResourceSpans' or ScopeSpans' own message (field 1) and schema URL (field 3) are, since they
+   * may come after its spans (field 2, skipped here); leaves `pos` at `end`.
+   */
+  private header(end: number): { headerAt: number; headerEnd: number; schemaUrl: string | undefined } {
+    let headerAt = -1;
+    let headerEnd = -1;
+    let schemaUrl: string | undefined;
+    while (this.pos < end) {
+      const tag = this.varint32();
+      if ((tag & 7) !== LEN) throw FALL_BACK;
+      const length = this.length(end);
+      const fieldEnd = this.pos + length;
+      const field = tag >>> 3;
+      if (field === 1) {
+        if (headerAt >= 0) throw FALL_BACK;
+        headerAt = this.pos;
+        headerEnd = fieldEnd;
+      } else if (field === 3) {
+        if (schemaUrl !== undefined) throw FALL_BACK;
+        schemaUrl = this.stringVerified(fieldEnd);
+      } else if (field !== 2) {
+        throw FALL_BACK;
+      }
+      this.pos = fieldEnd;
+    }
+    return { headerAt, headerEnd, schemaUrl };
   }
 
   private resource(end: number): ResourceRecord {
@@ -139,31 +148,11 @@ class WireReader {
 
   private scopeSpans(end: number, resource: ResourceRecord): void {
     const start = this.pos;
-    let scopeAt = -1;
-    let scopeEnd = -1;
-    let schemaUrl: string | undefined;
-    while (this.pos < end) {
-      const tag = this.varint32();
-      if ((tag & 7) !== LEN) throw FALL_BACK;
-      const length = this.length(end);
-      const fieldEnd = this.pos + length;
-      const field = tag >>> 3;
-      if (field === 1) {
-        if (scopeAt >= 0) throw FALL_BACK;
-        scopeAt = this.pos;
-        scopeEnd = fieldEnd;
-      } else if (field === 3) {
-        if (schemaUrl !== undefined) throw FALL_BACK;
-        schemaUrl = this.stringVerified(fieldEnd);
-      } else if (field !== 2) {
-        throw FALL_BACK;
-      }
-      this.pos = fieldEnd;
-    }
+    const { headerAt, headerEnd, schemaUrl } = this.header(end);
     let scope: ScopeRecord;
-    if (scopeAt >= 0) {
-      this.pos = scopeAt;
-      scope = this.scope(scopeEnd);
+    if (headerAt >= 0) {
+      this.pos = headerAt;
+      scope = this.scope(headerEnd);
     } else {
       scope = { name: '' };
     }
