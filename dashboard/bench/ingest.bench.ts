@@ -8,7 +8,7 @@
 //   the figure is the exporter's HTTP + the server's decoding, conversion and store; into an empty store
 //   with no page connected. After one untimed warm-up round, five rounds per encoding on a fresh server
 //   each; the median round is reported. (The first version of this benchmark sent with `fetch`, 20 batches a round:
-//   undici's fetch cost the client ~0.4 ms per request that the exporters do not spend, and a 20-batch
+//   undici's fetch costs the client 0.4 to 0.9 ms per request that the exporters do not spend, and a 20-batch
 //   round was about one garbage collection long.) `ingest_spans_per_s_protobuf_fetch` is the same with
 //   `fetch` as the sender, its rounds interleaved with the exporter's: a harder path for the sender, kept
 //   for comparison with that first version.
