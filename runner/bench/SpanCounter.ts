@@ -43,8 +43,12 @@ export class SpanCounter implements SpanProcessor {
   }
 
   onStart(_span: Span, _parent: Context): void {}
-  onEnd(_span: ReadableSpan): void {
+  /** While set, sees every span that ends (the benchmark compares what contenders write with it). */
+  capture: ((span: ReadableSpan) => void) | undefined;
+
+  onEnd(span: ReadableSpan): void {
     this.ended += 1;
+    this.capture?.(span);
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();

@@ -16,9 +16,9 @@
 // next call is issued, so that nothing ever queues, is reported apart as the sync fast path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from '@overlap/shared';
+import { GenAiAttributes, OverlapAttributes, seededRandom } from '@overlap/shared';
 import { LIMIT, type Body, type BodyKind, type Contender, type GateState } from './contenders/Contender.js';
-import { handwrittenContender } from './contenders/handwritten.js';
+import { handwrittenContender, handwrittenSameSpansContender } from './contenders/handwritten.js';
 import { cockatielContender, pQueueContender } from './contenders/libraries.js';
 import { runnerContender, runnerSharedSignalContender } from './contenders/runner.js';
 import { resultsDir } from './paths.js';
@@ -85,6 +85,7 @@ const groups: Group[] = [
     contenders: [
       runnerContender(tracer, bodies.async),
       handwrittenContender(tracer, bodies.async.run),
+      handwrittenSameSpansContender(tracer, bodies.async.run),
       pQueueContender(tracer, bodies.async.run),
       cockatielContender(tracer, bodies.async.run),
     ],
@@ -94,7 +95,11 @@ const groups: Group[] = [
     key: 'signal',
     sizes: SIZES,
     queued: true,
-    contenders: [runnerContender(tracer, bodies.signal), handwrittenContender(tracer, bodies.signal.run)],
+    contenders: [
+      runnerContender(tracer, bodies.signal),
+      handwrittenContender(tracer, bodies.signal.run),
+      handwrittenSameSpansContender(tracer, bodies.signal.run),
+    ],
   },
   {
     key: 'immediate',
@@ -197,11 +202,50 @@ async function timeRun(contender: Contender, n: number, queued: boolean, label: 
   return ns / n;
 }
 
+// --- The same-spans baseline writes what the runner writes. ---
+/**
+ * Runs 64 calls through the runner and through 'handwritten, same spans' and fails the benchmark unless
+ * both ended the same spans: per span name, the same count, the same attribute keys and the same values
+ * of the attributes that do not vary between calls (ids, times and waits do), and queue spans that are
+ * children of call spans.
+ */
+async function checkSameSpans(): Promise<void> {
+  const describe = async (contender: Contender): Promise<string[]> => {
+    const seen: string[] = [];
+    const names = new Map<string, string>();
+    counter.capture = (span) => {
+      names.set(span.spanContext().spanId, span.name);
+      const varying = new Set<string>([GenAiAttributes.TOOL_CALL_ID, GenAiAttributes.AGENT_ID, OverlapAttributes.QUEUE_WAIT_MS, OverlapAttributes.QUEUE_AHEAD]);
+      const attributes = Object.keys(span.attributes)
+        .sort()
+        .map((key) => (varying.has(key) ? key : `${key}=${JSON.stringify(span.attributes[key])}`));
+      seen.push(`${span.name} [${span.kind}] parent:${span.parentSpanContext === undefined ? '-' : '?' + span.parentSpanContext.spanId} ${attributes.join(' ')}`);
+    };
+    await contender.run(64, new AbortController().signal);
+    counter.capture = undefined;
+    await counter.flush();
+    // Parents by name, once every span is known.
+    return seen
+      .map((line) => line.replace(/parent:\?([0-9a-f]+)/, (_, id: string) => `parent:${names.get(id) ?? 'outside'}`))
+      .sort();
+  };
+  const runner = await describe(runnerContender(tracer, bodies.async));
+  const byHand = await describe(handwrittenSameSpansContender(tracer, bodies.async.run));
+  const differ = runner.length !== byHand.length || runner.some((line, i) => line !== byHand[i]);
+  if (differ) {
+    const only = (a: string[], b: string[]): string[] => [...new Set(a.filter((line) => !b.includes(line)))].slice(0, 3);
+    failures.push(`'${SAME_SPANS}' does not write the runner's spans: runner only ${JSON.stringify(only(runner, byHand))}; by hand only ${JSON.stringify(only(byHand, runner))}`);
+  }
+}
+
 // --- Per-call cost. ---
 type Cells = Record<string, Record<string, Record<number, number[]>>>;
 const cells: Cells = {};
 /** Per round, the runner's cost over the hand-written one's, by group and size. */
 const ratios: Record<string, Record<number, number[]>> = {};
+/** The same over the hand-written version that writes the runner's spans ('handwritten, same spans'). */
+const sameSpansRatios: Record<string, Record<number, number[]>> = {};
+const SAME_SPANS = 'handwritten, same spans';
 
 async function perCallCosts(): Promise<void> {
   for (const group of groups) {
@@ -222,6 +266,9 @@ async function perCallCosts(): Promise<void> {
       }
       if (byName.runner !== undefined && byName.handwritten !== undefined) {
         ((ratios[group.key] ??= {})[n] ??= []).push(byName.runner / byName.handwritten);
+      }
+      if (byName.runner !== undefined && byName[SAME_SPANS] !== undefined) {
+        ((sameSpansRatios[group.key] ??= {})[n] ??= []).push(byName.runner / byName[SAME_SPANS]);
       }
       process.stdout.write('.');
     }
@@ -303,6 +350,7 @@ console.log(
   `runner benchmark: limit ${LIMIT}, sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, Node ${process.version}, ` +
     `BatchSpanProcessor maxQueueSize ${BSP_MAX_QUEUE_SIZE}`,
 );
+await checkSameSpans();
 await perCallCosts();
 await checkAllSpansExported('per-call runs');
 const memory = wanted('memory') ? { 50_000: await memoryPerCall(50_000), 200_000: await memoryPerCall(200_000) } : undefined;
@@ -338,8 +386,8 @@ for (const [group, byName] of Object.entries(medians)) {
   );
 }
 
-const ratio = (group: string, n: number): number | undefined => {
-  const values = ratios[group]?.[n];
+const ratio = (group: string, n: number, from = ratios): number | undefined => {
+  const values = from[group]?.[n];
   return values === undefined ? undefined : Number(median(values).toFixed(3));
 };
 const cost = (group: string, name: string, n: number): number | undefined => medians[group]?.[name]?.[n];
@@ -355,6 +403,10 @@ const report = {
   overhead_vs_handwritten: ratio('async', 100_000),
   overhead_vs_handwritten_signal: ratio('signal', 100_000),
   overhead_vs_handwritten_immediate: ratio('immediate', 100_000),
+  // Against the hand-written version that writes the runner's spans and attributes (not the issue's baseline).
+  overhead_vs_handwritten_same_spans: ratio('async', 100_000, sameSpansRatios),
+  overhead_vs_handwritten_signal_same_spans: ratio('signal', 100_000, sameSpansRatios),
+  handwritten_same_spans_per_call_ns_100k: cost('async', SAME_SPANS, 100_000),
   per_call_ns_10k: cost('async', 'runner', 10_000),
   per_call_ns_100k: cost('async', 'runner', 100_000),
   per_call_ns_200k: cost('async', 'runner', 200_000),
@@ -392,6 +444,8 @@ const report = {
 console.table({
   overhead_vs_handwritten: { value: report.overhead_vs_handwritten, target: '<= 1.0' },
   overhead_vs_handwritten_signal: { value: report.overhead_vs_handwritten_signal, target: '<= 1.1' },
+  overhead_vs_handwritten_same_spans: { value: report.overhead_vs_handwritten_same_spans, target: '(reported apart)' },
+  overhead_vs_handwritten_signal_same_spans: { value: report.overhead_vs_handwritten_signal_same_spans, target: '(reported apart)' },
   'per_call_ns_shared_signal_200k / per_call_ns_10k': { value: report.shared_signal_200k_vs_per_call_10k, target: '<= 1.3' },
   'per_call_ns_shared_signal_200k / shared 10k': { value: report.shared_signal_200k_vs_10k, target: '<= 1.3' },
   retained_bytes_per_call: { value: report.retained_bytes_per_call, target: '~0' },
