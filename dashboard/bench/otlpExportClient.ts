@@ -13,6 +13,8 @@ export type Encoding = 'protobuf' | 'json';
 export interface OtlpExportClient {
   /** Resolves once the server answered 2xx; rejects with the exporter's error otherwise. */
   send(body: Uint8Array): Promise<void>;
+  /** Spans the server said it refused (`partialSuccess.rejectedSpans` of its answers), so far. */
+  readonly rejectedSpans: number;
   shutdown(): Promise<void>;
 }
 
@@ -24,9 +26,14 @@ export interface OtlpExportClient {
 export function otlpExportClient(baseUrl: string, encoding: Encoding, spansPerBody: number, concurrency = 30): OtlpExportClient {
   const contentType = encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json';
   const responses = encoding === 'protobuf' ? ProtobufTraceSerializer : JsonTraceSerializer;
+  let rejectedSpans = 0;
   const serializer: ISerializer<Uint8Array, IExportTraceServiceResponse> = {
     serializeRequest: (body) => body,
-    deserializeResponse: (data) => responses.deserializeResponse(data),
+    deserializeResponse: (data) => {
+      const response = responses.deserializeResponse(data);
+      rejectedSpans += Number(response.partialSuccess?.rejectedSpans ?? 0);
+      return response;
+    },
   };
   const options = convertLegacyHttpOptions(
     { url: `${baseUrl}v1/traces`, concurrencyLimit: concurrency, timeoutMillis: 30_000 },
@@ -44,6 +51,9 @@ export function otlpExportClient(baseUrl: string, encoding: Encoding, spansPerBo
           else reject(result.error ?? new Error('the export failed'));
         });
       }),
+    get rejectedSpans() {
+      return rejectedSpans;
+    },
     shutdown: () => delegate.shutdown(),
   };
 }
