@@ -1,22 +1,13 @@
 // Run by shapes.test.ts in a Node started with --expose-gc: the heap that 20,000 calls waiting at a
 // semaphore hold (after a full GC, before any has run), per call. Prints the number.
 import { TracerProvider } from '@opentelemetry/sdk-trace';
-import { Runner, Semaphore, defineAgent, defineTool } from '../../src/index.js';
+import { Runner, Semaphore, defineAgent } from '../../src/index.js';
+import { queuedTool } from './queuedTool.js';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const runner = new Runner({ tracer: new TracerProvider().getTracer('shapes') });
 const gate = new Semaphore({ name: 'shapes', permits: 1 });
-const passThrough = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value: value as number }) } };
-const tool = defineTool({
-  name: 'queued',
-  input: passThrough,
-  timeoutMs: 1_000,
-  gates: [gate],
-  run: async (i: number) => {
-    await Promise.resolve();
-    return i;
-  },
-});
+const tool = queuedTool('queued', gate);
 const N = 20_000;
 let perCall = NaN;
 const agent = defineAgent({

@@ -3,33 +3,14 @@
 // prints a `[migrating]` line for every object it has to move to a new layout (hidden class) when it
 // touches it; a call path whose objects keep their layout prints none once warm.
 import { TracerProvider } from '@opentelemetry/sdk-trace';
-import { Runner, Semaphore, defineAgent, defineTool } from '../../src/index.js';
+import { Runner, Semaphore, defineAgent } from '../../src/index.js';
+import { queuedTool } from './queuedTool.js';
 
 const tracer = new TracerProvider().getTracer('shapes');
 const runner = new Runner({ tracer });
 const gate = new Semaphore({ name: 'shapes', permits: 4 });
-const passThrough = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value: value as number }) } };
-const quiet = defineTool({
-  name: 'quiet',
-  input: passThrough,
-  timeoutMs: 1_000,
-  gates: [gate],
-  run: async (i: number) => {
-    await Promise.resolve();
-    return i;
-  },
-});
-const listening = defineTool({
-  name: 'listening',
-  input: passThrough,
-  timeoutMs: 1_000,
-  gates: [gate],
-  run: async (i: number, ctx) => {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    await Promise.resolve();
-    return i;
-  },
-});
+const quiet = queuedTool('quiet', gate);
+const listening = queuedTool('listening', gate, true);
 const agent = defineAgent({
   name: 'shapes',
   run: (ctx, n: number) => {
